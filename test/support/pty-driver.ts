@@ -1,0 +1,102 @@
+// Drives a program in a real PTY for tests: records every output byte, keeps a plain-text
+// view of the screen stream (escape sequences stripped, cursor moves as spaces), and waits
+// on content, never on time.
+import pty from 'node-pty';
+import stripAnsi from 'strip-ansi';
+
+export interface PtyRun {
+  /** Every byte the program wrote, as received. */
+  readonly raw: () => Buffer;
+  /** The output as text with escape sequences stripped and cursor moves turned into spaces. */
+  readonly text: () => string;
+  readonly pid: number;
+  write(data: string | Buffer): void;
+  resize(cols: number, rows: number): void;
+  kill(signal?: string): void;
+  /** Resolves when the pattern appears in text() (searching only after `from`, an index into text()). */
+  waitFor(pattern: string | RegExp, options?: { timeoutMs?: number; from?: number }): Promise<string>;
+  /** Resolves with the exit once the program has exited. */
+  exited: Promise<{ exitCode: number; signal: number }>;
+}
+
+export interface PtyOptions {
+  cols?: number;
+  rows?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const CURSOR_MOVE = /\u001b\[[0-9;?]*[ABCDEFGHfd]/g;
+
+/** Screen stream to searchable text. */
+export function screenText(raw: string): string {
+  return stripAnsi(raw.replace(CURSOR_MOVE, ' ').replace(/\r/g, ' ')).replace(/[ \t\u00a0]+/g, ' ');
+}
+
+export function spawnPty(file: string, args: string[], options: PtyOptions = {}): PtyRun {
+  const chunks: Buffer[] = [];
+  let textCache: string | null = '';
+  const waiters = new Set<() => void>();
+  const term = pty.spawn(file, args, {
+    name: 'xterm-256color',
+    cols: options.cols ?? 100,
+    rows: options.rows ?? 30,
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
+    encoding: null,
+  });
+  term.onData((data: string | Buffer) => {
+    chunks.push(typeof data === 'string' ? Buffer.from(data) : data);
+    textCache = null;
+    for (const wake of [...waiters]) wake();
+  });
+  const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => {
+    term.onExit((event) => {
+      resolve({ exitCode: event.exitCode, signal: event.signal ?? 0 });
+      for (const wake of [...waiters]) wake();
+    });
+  });
+  let hasExited = false;
+  void exited.then(() => {
+    hasExited = true;
+  });
+  const raw = (): Buffer => Buffer.concat(chunks);
+  const text = (): string => {
+    if (textCache === null) textCache = screenText(raw().toString('utf8'));
+    return textCache;
+  };
+  return {
+    raw,
+    text,
+    pid: term.pid,
+    write: (data) => term.write(data),
+    resize: (cols, rows) => term.resize(cols, rows),
+    kill: (signal) => term.kill(signal),
+    exited,
+    waitFor(pattern, { timeoutMs = 20_000, from = 0 } = {}) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const haystack = text().slice(from);
+          const found = typeof pattern === 'string' ? haystack.includes(pattern) : pattern.test(haystack);
+          if (found) {
+            done();
+            resolve(haystack);
+          } else if (hasExited) {
+            done();
+            reject(new Error(`program exited before ${String(pattern)} appeared; screen text:\n${haystack.slice(-2000)}`));
+          }
+        };
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${String(pattern)}; screen text:\n${text().slice(from).slice(-2000)}`));
+        }, timeoutMs);
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(check);
+        };
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
