@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { describeError, UserError } from './errors.js';
 import { VERSION } from './version.js';
 import { commands } from './commands/index.js';
+import { runCommand } from './commands/run.js';
 
 /** Builds the program (exported for tests). */
 export function buildProgram(): Command {
@@ -20,6 +21,17 @@ export function buildProgram(): Command {
 
 /** Runs the CLI with these arguments (without node and the script). */
 export async function main(argv: string[]): Promise<void> {
+  if (argv[0] === 'run') {
+    // claude's arguments go through untouched, options included: commander never sees them.
+    const claudeArgs = argv.slice(1);
+    if (claudeArgs[0] === '--') claudeArgs.shift();
+    try {
+      process.exitCode = await runCommand(claudeArgs);
+    } catch (error) {
+      report(error);
+    }
+    return;
+  }
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -28,12 +40,17 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    if (error instanceof UserError) {
-      process.stderr.write(`claude-recover: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-      return;
-    }
-    process.stderr.write(`claude-recover: internal error: ${describeError(error)}\n`);
-    process.exitCode = 1;
+    report(error);
   }
+}
+
+/** One line on stderr and the exit code, never a stack trace. */
+function report(error: unknown): void {
+  if (error instanceof UserError) {
+    process.stderr.write(`claude-recover: ${error.message}\n`);
+    process.exitCode = error.exitCode;
+    return;
+  }
+  process.stderr.write(`claude-recover: internal error: ${describeError(error)}\n`);
+  process.exitCode = 1;
 }

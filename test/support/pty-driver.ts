@@ -3,6 +3,7 @@
 // on content, never on time.
 import pty from 'node-pty';
 import stripAnsi from 'strip-ansi';
+import { spawnChild } from '../../src/terminal/pty.js';
 
 export interface PtyRun {
   /** Every byte the program wrote, as received. */
@@ -37,28 +38,23 @@ export function spawnPty(file: string, args: string[], options: PtyOptions = {})
   const chunks: Buffer[] = [];
   let textCache: string | null = '';
   const waiters = new Set<() => void>();
-  const term = pty.spawn(file, args, {
-    name: 'xterm-256color',
+  // The product's own spawn, so the harness loses no output at exit either.
+  const term = spawnChild(pty, file, args, {
     cols: options.cols ?? 100,
     rows: options.rows ?? 30,
     cwd: options.cwd ?? process.cwd(),
-    env: options.env ?? process.env,
-    encoding: null,
-  });
-  term.onData((data: string | Buffer) => {
-    chunks.push(typeof data === 'string' ? Buffer.from(data) : data);
-    textCache = null;
-    for (const wake of [...waiters]) wake();
-  });
-  const exited = new Promise<{ exitCode: number; signal: number }>((resolve) => {
-    term.onExit((event) => {
-      resolve({ exitCode: event.exitCode, signal: event.signal ?? 0 });
+    env: { TERM: 'xterm-256color', ...(options.env ?? process.env) },
+    onData: (data) => {
+      chunks.push(data);
+      textCache = null;
       for (const wake of [...waiters]) wake();
-    });
+    },
   });
   let hasExited = false;
-  void exited.then(() => {
+  const exited = term.exited.then((exit) => {
     hasExited = true;
+    for (const wake of [...waiters]) wake();
+    return exit;
   });
   const raw = (): Buffer => Buffer.concat(chunks);
   const text = (): string => {
@@ -71,7 +67,7 @@ export function spawnPty(file: string, args: string[], options: PtyOptions = {})
     pid: term.pid,
     write: (data) => term.write(data),
     resize: (cols, rows) => term.resize(cols, rows),
-    kill: (signal) => term.kill(signal),
+    kill: (signal = 'SIGHUP') => term.kill(signal as NodeJS.Signals),
     exited,
     waitFor(pattern, { timeoutMs = 20_000, from = 0 } = {}) {
       return new Promise((resolve, reject) => {
