@@ -1,45 +1,27 @@
-// The claude-recover command line: a thin commander program; each subcommand lives in
-// src/commands/<name>.ts and exports register(program).
-import { Command, CommanderError } from 'commander';
+// The claude-recover command line. `run` is the hot path (it starts with every `claude`),
+// so it loads only what it needs; every other command goes through the commander program
+// in ./program.ts, loaded on demand.
 import { describeError, UserError } from './errors.js';
-import { VERSION } from './version.js';
-import { commands } from './commands/index.js';
-import { runCommand } from './commands/run.js';
-
-/** Builds the program (exported for tests). */
-export function buildProgram(): Command {
-  const program = new Command();
-  program
-    .name('claude-recover')
-    .description('Runs Claude Code and recovers sessions blocked by the 1M-context credits gate.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError()
-    .exitOverride();
-  for (const register of commands) register(program);
-  return program;
-}
 
 /** Runs the CLI with these arguments (without node and the script). */
 export async function main(argv: string[]): Promise<void> {
-  if (argv[0] === 'run') {
-    // claude's arguments go through untouched, options included: commander never sees them.
-    const claudeArgs = argv.slice(1);
-    if (claudeArgs[0] === '--') claudeArgs.shift();
-    try {
-      process.exitCode = await runCommand(claudeArgs);
-    } catch (error) {
-      report(error);
-    }
-    return;
-  }
-  const program = buildProgram();
   try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+    if (argv[0] === 'run') {
+      // claude's arguments go through untouched, options included: commander never sees them.
+      const claudeArgs = argv.slice(1);
+      if (claudeArgs[0] === '--') claudeArgs.shift();
+      const { runCommand } = await import('./commands/run.js');
+      process.exitCode = await runCommand(claudeArgs);
       return;
     }
+    const [{ buildProgram }, { CommanderError }] = await Promise.all([import('./program.js'), import('commander')]);
+    try {
+      await buildProgram().parseAsync(argv, { from: 'user' });
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      process.exitCode = error.exitCode;
+    }
+  } catch (error) {
     report(error);
   }
 }
