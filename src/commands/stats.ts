@@ -1,0 +1,39 @@
+// `claude-recover stats`: counts, what worked, recovery times and a per-day chart.
+import type { Command } from 'commander';
+import { ExitCode } from '../errors.js';
+import { computeStats, formatStats, parseSince } from '../log/format.js';
+import { readEntries } from '../log/sink.js';
+
+interface StatsOptions {
+  since?: string;
+  json?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ claude-recover stats
+  $ claude-recover stats --since 30d
+  $ claude-recover stats --since 2025-01-01 --json
+
+Counts gate occurrences by case (A: compaction can recover it, B/C: it cannot) and by
+outcome, which recovery step worked how often, the median and worst time to recover,
+and what the context guard did. "Blocks avoided" counts guard episodes (near-misses and
+auto-compacts in one session less than an hour apart) that were not followed by a gate
+in that session within the next hour. The chart shows occurrences per day, up to the
+last 31 days.`;
+
+export function register(program: Command): void {
+  program
+    .command('stats')
+    .description('summarize the log: occurrences by case and outcome, what worked, recovery times, a per-day chart')
+    .option('--since <when>', 'only since a date (2025-01-31) or a duration back from now (30m, 12h, 7d, 2w)')
+    .option('--json', 'print the numbers as JSON')
+    .addHelpText('after', EXAMPLES)
+    .action((options: StatsOptions) => {
+      const now = new Date();
+      const since = options.since === undefined ? undefined : parseSince(options.since, now);
+      const stats = computeStats(readEntries(process.env, { since }), { now, since });
+      process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+      process.exitCode = ExitCode.ok;
+    });
+}

@@ -1,0 +1,341 @@
+// Turns log entries into what `log` and `stats` print: occurrences joined with their
+// outcome, the occurrence table, the statistics and the per-day chart. Pure: the clock
+// and the time zone come in as options so a fixture always prints the same.
+import { ExitCode, UserError } from '../errors.js';
+import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, StepEntry } from './types.js';
+
+export type Outcome = 'recovered' | 'gave-up' | 'unresolved';
+
+/** One `detected` entry with the steps and the outcome logged under its occurrence id. */
+export interface Occurrence {
+  detected: DetectedEntry;
+  steps: StepEntry[];
+  outcome: Outcome;
+  end: RecoveredEntry | GaveUpEntry | null;
+}
+
+export interface TimeOptions {
+  /** Print and bucket times in UTC instead of the local zone (tests). */
+  utc?: boolean;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const UNITS: Record<string, number> = { m: MINUTE, min: MINUTE, h: HOUR, d: DAY, w: 7 * DAY };
+
+/** `--since`: a duration back from now (30m, 12h, 7d, 2w) or a date (2025-01-31, local midnight) or an ISO time. */
+export function parseSince(text: string, now: Date = new Date()): Date {
+  const trimmed = text.trim();
+  const duration = /^(\d+)\s*(m|min|h|d|w)$/i.exec(trimmed);
+  if (duration) return new Date(now.getTime() - Number(duration[1]) * (UNITS[(duration[2] ?? '').toLowerCase()] ?? DAY));
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  if (day) {
+    const date = new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3]));
+    if (date.getDate() === Number(day[3])) return date;
+  } else if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(trimmed) && !Number.isNaN(Date.parse(trimmed))) {
+    return new Date(Date.parse(trimmed));
+  }
+  throw new UserError(`--since: expected a duration (30m, 12h, 7d, 2w) or a date (2025-01-31 or 2025-01-31T14:00), got "${text}"`, {
+    exitCode: ExitCode.usage,
+  });
+}
+
+/** Groups entries into occurrences, oldest first; outcomes without a `detected` entry (cut by --since) are dropped. */
+export function joinOccurrences(entries: readonly LogEntry[]): Occurrence[] {
+  const byId = new Map<string, Occurrence>();
+  const order: Occurrence[] = [];
+  for (const entry of entries) {
+    if (entry.type === 'detected') {
+      if (byId.has(entry.occurrence)) continue;
+      const occurrence: Occurrence = { detected: entry, steps: [], outcome: 'unresolved', end: null };
+      byId.set(entry.occurrence, occurrence);
+      order.push(occurrence);
+    } else if (entry.type === 'step') {
+      byId.get(entry.occurrence)?.steps.push(entry);
+    } else if (entry.type === 'recovered' || entry.type === 'gave-up') {
+      const occurrence = byId.get(entry.occurrence);
+      if (occurrence && occurrence.end === null) {
+        occurrence.end = entry;
+        occurrence.outcome = entry.type;
+      }
+    }
+  }
+  return order;
+}
+
+/** The occurrence table for `log`. */
+export function formatLogTable(occurrences: readonly Occurrence[], options: TimeOptions & { home?: string } = {}): string {
+  const rows = occurrences.map((o) => {
+    const d = o.detected;
+    return [
+      clock(new Date(d.ts), options.utc),
+      d.case,
+      formatTokens(d.contextTokens),
+      d.channel ?? '-',
+      o.outcome === 'gave-up' ? 'gave up' : o.outcome,
+      o.end ? formatDuration(o.end.totalMs) : '-',
+      o.end?.type === 'recovered' ? o.end.worked : o.end?.type === 'gave-up' ? o.end.reason : '-',
+      d.sessionId ? d.sessionId.slice(0, 8) : '-',
+      tildify(d.cwd ?? '-', options.home),
+    ];
+  });
+  return table(['WHEN', 'CASE', 'TOKENS', 'CHANNEL', 'OUTCOME', 'TOOK', 'DETAIL', 'SESSION', 'CWD'], rows);
+}
+
+export interface CaseCounts {
+  recovered: number;
+  gaveUp: number;
+  unresolved: number;
+  total: number;
+}
+
+export interface Stats {
+  since: string | null;
+  now: string;
+  occurrences: number;
+  byCase: Record<GateCase, CaseCounts>;
+  byOutcome: CaseCounts;
+  /** How many recoveries each step made work (`worked`), most first. */
+  worked: Array<{ step: string; count: number }>;
+  recovery: { count: number; medianMs: number | null; worstMs: number | null };
+  guard: {
+    nearMisses: number;
+    autoCompacts: number;
+    /** Guard episodes (see blockEpisodes) with no gate in that session within the next hour. */
+    blocksAvoided: number;
+    /** Episodes whose hour is not over yet, so not counted either way. */
+    pending: number;
+  };
+  perDay: Array<{ day: string; count: number }>;
+}
+
+/** The chart shows at most this many days, ending today. */
+export const MAX_CHART_DAYS = 31;
+
+/** Everything `stats` prints, from the entries read since `since`. */
+export function computeStats(entries: readonly LogEntry[], options: TimeOptions & { now: Date; since?: Date }): Stats {
+  const occurrences = joinOccurrences(entries);
+  const empty = (): CaseCounts => ({ recovered: 0, gaveUp: 0, unresolved: 0, total: 0 });
+  const byCase: Record<GateCase, CaseCounts> = { A: empty(), B: empty(), C: empty() };
+  const byOutcome = empty();
+  const worked = new Map<string, number>();
+  const recoveryMs: number[] = [];
+  for (const o of occurrences) {
+    for (const counts of [byCase[o.detected.case], byOutcome]) {
+      counts.total++;
+      if (o.outcome === 'recovered') counts.recovered++;
+      else if (o.outcome === 'gave-up') counts.gaveUp++;
+      else counts.unresolved++;
+    }
+    if (o.end?.type === 'recovered') {
+      worked.set(o.end.worked, (worked.get(o.end.worked) ?? 0) + 1);
+      recoveryMs.push(o.end.totalMs);
+    }
+  }
+  const episodes = blockEpisodes(entries, options.now);
+  return {
+    since: options.since?.toISOString() ?? null,
+    now: options.now.toISOString(),
+    occurrences: occurrences.length,
+    byCase,
+    byOutcome,
+    worked: [...worked].map(([step, count]) => ({ step, count })).sort((a, b) => b.count - a.count || a.step.localeCompare(b.step)),
+    recovery: { count: recoveryMs.length, medianMs: median(recoveryMs), worstMs: recoveryMs.length ? Math.max(...recoveryMs) : null },
+    guard: {
+      nearMisses: entries.filter((e) => e.type === 'near-miss').length,
+      autoCompacts: entries.filter((e) => e.type === 'auto-compact').length,
+      blocksAvoided: episodes.filter((e) => e.result === 'avoided').length,
+      pending: episodes.filter((e) => e.result === 'pending').length,
+    },
+    perDay: perDay(occurrences.map((o) => new Date(o.detected.ts)), options),
+  };
+}
+
+export interface BlockEpisode {
+  sessionId: string | null;
+  first: string;
+  last: string;
+  result: 'avoided' | 'blocked' | 'pending';
+}
+
+/**
+ * Blocks avoided, defined: in each session, near-miss and auto-compact entries less than
+ * an hour apart form one episode (so a near-miss and the auto-compact that follows it
+ * count once). An episode is a block avoided when no `detected` gate in that session falls
+ * between its first entry and one hour after its last; `blocked` when one does; `pending`
+ * while that hour is not over. An entry without a session id is matched against every
+ * session (which can only lower the count).
+ */
+export function blockEpisodes(entries: readonly LogEntry[], now: Date): BlockEpisode[] {
+  const gates = entries.filter((e): e is DetectedEntry => e.type === 'detected').map((e) => ({ session: e.sessionId, time: Date.parse(e.ts) }));
+  const open = new Map<string, { sessionId: string | null; first: number; last: number }>();
+  const all: Array<{ sessionId: string | null; first: number; last: number }> = [];
+  for (const entry of entries) {
+    if (entry.type !== 'near-miss' && entry.type !== 'auto-compact') continue;
+    const time = Date.parse(entry.ts);
+    const key = entry.sessionId ?? '\0';
+    const current = open.get(key);
+    if (current && time - current.last < HOUR) {
+      current.last = time;
+      continue;
+    }
+    const episode = { sessionId: entry.sessionId, first: time, last: time };
+    open.set(key, episode);
+    all.push(episode);
+  }
+  return all.map((e) => {
+    const blocked = gates.some((g) => (g.session === null || e.sessionId === null || g.session === e.sessionId) && g.time >= e.first && g.time <= e.last + HOUR);
+    const result = blocked ? 'blocked' : e.last + HOUR > now.getTime() ? 'pending' : 'avoided';
+    return { sessionId: e.sessionId, first: new Date(e.first).toISOString(), last: new Date(e.last).toISOString(), result };
+  });
+}
+
+/** Occurrences per day from `since` (or the first one) to `now`, at most MAX_CHART_DAYS days; empty when there are none. */
+export function perDay(times: readonly Date[], options: TimeOptions & { now: Date; since?: Date }): Array<{ day: string; count: number }> {
+  if (times.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const time of times) counts.set(dayKey(time, options.utc), (counts.get(dayKey(time, options.utc)) ?? 0) + 1);
+  const start = options.since ?? new Date(Math.min(...times.map((t) => t.getTime())));
+  const lastKey = [dayKey(options.now, options.utc), ...counts.keys()].sort().at(-1) ?? dayKey(options.now, options.utc);
+  const days: string[] = [];
+  // Step by calendar day (not 24 h) so a DST change cannot skip or repeat a day.
+  for (let i = 0; i < 10_000; i++) {
+    const key = dayKey(addDays(start, i, options.utc), options.utc);
+    if (key > lastKey) break;
+    days.push(key);
+    if (key === lastKey) break;
+  }
+  return days.slice(-MAX_CHART_DAYS).map((day) => ({ day, count: counts.get(day) ?? 0 }));
+}
+
+const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** One line a day: the date, the count and a bar scaled so the busiest day is `width` cells. */
+export function dayChart(days: ReadonlyArray<{ day: string; count: number }>, width = 24): string {
+  const max = Math.max(0, ...days.map((d) => d.count));
+  const countWidth = String(max).length;
+  return days
+    .map(({ day, count }) => {
+      let bar = '';
+      if (count > 0) {
+        const eighths = Math.max(1, Math.round((count / max) * width * 8));
+        bar = '█'.repeat(Math.floor(eighths / 8)) + (EIGHTHS[eighths % 8] ?? '');
+      }
+      return `  ${day}  ${String(count).padStart(countWidth)}${bar ? ` ${bar}` : ''}`;
+    })
+    .join('\n');
+}
+
+/** The `stats` report as text. */
+export function formatStats(stats: Stats, options: TimeOptions = {}): string {
+  const out: string[] = [];
+  const range = stats.since ? `since ${clock(new Date(stats.since), options.utc)}` : 'in the whole log';
+  if (stats.occurrences === 0) {
+    out.push(`No gate occurrences ${range}.`);
+  } else {
+    out.push(`${stats.occurrences} gate occurrence${stats.occurrences === 1 ? '' : 's'} ${range}`, '');
+    const row = (label: string, c: CaseCounts): string[] => [label, String(c.recovered), String(c.gaveUp), String(c.unresolved), String(c.total)];
+    out.push(
+      table(
+        ['', 'RECOVERED', 'GAVE UP', 'UNRESOLVED', 'TOTAL'],
+        [row('case A', stats.byCase.A), row('case B', stats.byCase.B), row('case C', stats.byCase.C), row('all', stats.byOutcome)],
+        [false, true, true, true, true],
+      ),
+    );
+    out.push('');
+    if (stats.worked.length > 0) {
+      out.push('What worked:');
+      out.push(indent(table(['STEP', 'RECOVERIES'], stats.worked.map((w) => [w.step, String(w.count)]), [false, true])));
+      out.push('');
+    }
+    const r = stats.recovery;
+    out.push(
+      r.count === 0 || r.medianMs === null || r.worstMs === null
+        ? 'Recovery time: no recoveries'
+        : `Recovery time: median ${formatDuration(r.medianMs)}, worst ${formatDuration(r.worstMs)} (${r.count} recover${r.count === 1 ? 'y' : 'ies'})`,
+    );
+  }
+  const g = stats.guard;
+  out.push(
+    `Guard: ${plural(g.nearMisses, 'near-miss', 'near-misses')}, ${plural(g.autoCompacts, 'auto-compact', 'auto-compacts')}, ` +
+      `${plural(g.blocksAvoided, 'block', 'blocks')} avoided${g.pending > 0 ? ` (${g.pending} still within the hour)` : ''}`,
+  );
+  if (stats.perDay.length > 0) {
+    out.push('', `Occurrences per day${stats.perDay.length === MAX_CHART_DAYS ? ` (last ${MAX_CHART_DAYS} days)` : ''}:`, dayChart(stats.perDay));
+  }
+  return out.join('\n');
+}
+
+/** 850 ms, 4.2s, 38s, 1m 5s, 1h 2m. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+}
+
+/** 212k, 1.05M, or - when unknown. */
+export function formatTokens(tokens: number | null | undefined): string {
+  if (typeof tokens !== 'number') return '-';
+  if (tokens >= 1_000_000) return `${(tokens / 1_000_000).toFixed(2)}M`;
+  if (tokens >= 1000) return `${Math.round(tokens / 1000)}k`;
+  return String(tokens);
+}
+
+/** Columns padded to their widest cell, two spaces apart, no trailing spaces. */
+function table(headers: string[], rows: string[][], rightAlign: boolean[] = []): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, i) => (rightAlign[i] ? cell.padStart(widths[i] ?? 0) : i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function tildify(dir: string, home: string | undefined): string {
+  if (!home || home === '/') return dir;
+  if (dir === home) return '~';
+  return dir.startsWith(`${home}/`) ? `~${dir.slice(home.length)}` : dir;
+}
+
+function pad2(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+function dayKey(date: Date, utc = false): string {
+  return utc
+    ? `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`
+    : `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())}`;
+}
+
+function clock(date: Date, utc = false): string {
+  return `${dayKey(date, utc)} ${pad2(utc ? date.getUTCHours() : date.getHours())}:${pad2(utc ? date.getUTCMinutes() : date.getMinutes())}`;
+}
+
+function addDays(date: Date, days: number, utc = false): Date {
+  return utc
+    ? new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days))
+    : new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
+}

@@ -1,0 +1,73 @@
+// Runs one command in-process the way src/cli.ts does (same program settings, same error
+// handling) with stdout/stderr captured, against an environment of temporary dirs. It
+// builds a program with only the commands under test so these tests do not depend on
+// the other commands' files.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { vi } from 'vitest';
+import { describeError, UserError } from '../../../src/errors.js';
+
+export interface CommandResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+export async function runCommand(registers: Array<(program: Command) => void>, argv: string[]): Promise<CommandResult> {
+  const program = new Command().name('claude-recover').showHelpAfterError().exitOverride();
+  for (const register of registers) register(program);
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = undefined;
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) process.exitCode = error.exitCode;
+    else if (error instanceof UserError) {
+      process.stderr.write(`claude-recover: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      process.stderr.write(`claude-recover: internal error: ${describeError(error)}\n`);
+      process.exitCode = 1;
+    }
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { stdout, stderr, exitCode };
+}
+
+/** A temporary HOME with XDG dirs inside, stubbed into process.env; returns it and a cleanup. */
+export function tempHome(): { root: string; env: NodeJS.ProcessEnv; cleanup: () => void } {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'cr-cmd-'));
+  const vars: Record<string, string> = {
+    HOME: root,
+    XDG_CONFIG_HOME: path.join(root, '.config'),
+    XDG_STATE_HOME: path.join(root, '.local', 'state'),
+    CLAUDE_CONFIG_DIR: path.join(root, '.claude'),
+    ZDOTDIR: '',
+    SHELL: '/bin/bash',
+  };
+  for (const [key, value] of Object.entries(vars)) vi.stubEnv(key, value);
+  for (const key of Object.keys(process.env)) if (key.startsWith('CLAUDE_RECOVER_')) vi.stubEnv(key, undefined);
+  return {
+    root,
+    env: process.env,
+    cleanup: () => {
+      vi.unstubAllEnvs();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../../src/errors.js';
+import {
+  blockEpisodes,
+  computeStats,
+  dayChart,
+  formatDuration,
+  formatLogTable,
+  formatStats,
+  formatTokens,
+  joinOccurrences,
+  parseSince,
+} from '../../../src/log/format.js';
+import type { LogEntry } from '../../../src/log/types.js';
+import { FIXTURE, FIXTURE_NOW } from './fixture.js';
+
+describe('parseSince', () => {
+  const now = new Date('2025-03-10T12:00:00Z');
+  it('takes durations back from now', () => {
+    expect(parseSince('7d', now).toISOString()).toBe('2025-03-03T12:00:00.000Z');
+    expect(parseSince('12h', now).toISOString()).toBe('2025-03-10T00:00:00.000Z');
+    expect(parseSince('30m', now).toISOString()).toBe('2025-03-10T11:30:00.000Z');
+    expect(parseSince('2w', now).toISOString()).toBe('2025-02-24T12:00:00.000Z');
+  });
+  it('takes a date as local midnight and an ISO time as is', () => {
+    expect(parseSince('2025-01-31', now)).toEqual(new Date(2025, 0, 31));
+    expect(parseSince('2025-01-31T14:00:00Z', now).toISOString()).toBe('2025-01-31T14:00:00.000Z');
+  });
+  it('rejects anything else with a usage error that says what it expected', () => {
+    for (const bad of ['yesterday', '7', '2025-02-30', '7y', '']) {
+      let caught: unknown;
+      try {
+        parseSince(bad, now);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, bad).toBeInstanceOf(UserError);
+      expect((caught as UserError).exitCode).toBe(2);
+      expect((caught as UserError).message).toBe(`--since: expected a duration (30m, 12h, 7d, 2w) or a date (2025-01-31 or 2025-01-31T14:00), got "${bad}"`);
+    }
+  });
+});
+
+describe('joinOccurrences', () => {
+  it('joins steps and the first outcome to each detected entry by occurrence id', () => {
+    const occurrences = joinOccurrences(FIXTURE);
+    expect(occurrences.map((o) => [o.detected.occurrence, o.outcome, o.steps.length])).toEqual([
+      ['o1', 'recovered', 2],
+      ['o2', 'recovered', 2],
+      ['o3', 'gave-up', 0],
+      ['o4', 'recovered', 0],
+      ['o5', 'unresolved', 0],
+    ]);
+  });
+  it('drops outcomes whose detected entry is not in the range', () => {
+    expect(joinOccurrences(FIXTURE.slice(1, 4))).toEqual([]);
+  });
+});
+
+describe('formatLogTable', () => {
+  it('prints one aligned row an occurrence', () => {
+    expect(formatLogTable(joinOccurrences(FIXTURE), { utc: true, home: '/home/u' })).toBe(
+      [
+        'WHEN              CASE  TOKENS  CHANNEL            OUTCOME     TOOK    DETAIL                             SESSION   CWD',
+        '2025-03-07 09:15  A     212k    screen+transcript  recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
+        '2025-03-07 16:40  A     212k    screen+transcript  recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
+        '2025-03-08 10:00  B     95k     screen+transcript  gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
+        '2025-03-10 08:00  A     1.05M   screen+transcript  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
+        '2025-03-10 11:30  C     -       screen             unresolved  -       -                                  -         ~/proj',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('computeStats', () => {
+  const stats = computeStats(FIXTURE, { now: FIXTURE_NOW, utc: true });
+
+  it('counts by case and outcome', () => {
+    expect(stats.occurrences).toBe(5);
+    expect(stats.byCase).toEqual({
+      A: { recovered: 3, gaveUp: 0, unresolved: 0, total: 3 },
+      B: { recovered: 0, gaveUp: 1, unresolved: 0, total: 1 },
+      C: { recovered: 0, gaveUp: 0, unresolved: 1, total: 1 },
+    });
+    expect(stats.byOutcome).toEqual({ recovered: 3, gaveUp: 1, unresolved: 1, total: 5 });
+  });
+
+  it('counts what worked and the median and worst recovery time', () => {
+    expect(stats.worked).toEqual([
+      { step: 'compact:claude-haiku-4-5-20251001', count: 2 },
+      { step: 'compact:opus', count: 1 },
+    ]);
+    expect(stats.recovery).toEqual({ count: 3, medianMs: 41_000, worstMs: 72_500 });
+  });
+
+  it('counts guard episodes: one near-miss + auto-compact is one avoided block; a gate within the hour is not', () => {
+    expect(stats.guard).toEqual({ nearMisses: 5, autoCompacts: 1, blocksAvoided: 3, pending: 1 });
+    expect(blockEpisodes(FIXTURE, FIXTURE_NOW).map((e) => [e.sessionId, e.result])).toEqual([
+      ['cccc1111-2222', 'blocked'],
+      ['eeee1111-2222', 'avoided'],
+      ['gggg1111-2222', 'avoided'],
+      ['gggg1111-2222', 'avoided'],
+      ['ffff1111-2222', 'pending'],
+    ]);
+  });
+
+  it('matches a guard entry without a session against any gate', () => {
+    const entries: LogEntry[] = [
+      { type: 'near-miss', ts: '2025-03-01T10:00:00Z', sessionId: null, contextTokens: 1, window: 2 },
+      { ...(FIXTURE[0] as LogEntry), ts: '2025-03-01T10:59:00Z' },
+    ];
+    expect(blockEpisodes(entries, FIXTURE_NOW).map((e) => e.result)).toEqual(['blocked']);
+    expect(blockEpisodes(entries.slice(0, 1), FIXTURE_NOW).map((e) => e.result)).toEqual(['avoided']);
+  });
+
+  it('counts occurrences per day from the first one to today, empty days included', () => {
+    expect(stats.perDay).toEqual([
+      { day: '2025-03-07', count: 2 },
+      { day: '2025-03-08', count: 1 },
+      { day: '2025-03-09', count: 0 },
+      { day: '2025-03-10', count: 2 },
+    ]);
+    const since = new Date('2025-03-08T00:00:00Z');
+    expect(computeStats(FIXTURE.filter((e) => e.ts >= since.toISOString()), { now: FIXTURE_NOW, since, utc: true }).perDay.map((d) => d.day)).toEqual([
+      '2025-03-08',
+      '2025-03-09',
+      '2025-03-10',
+    ]);
+  });
+
+  it('keeps the chart to the last 31 days', () => {
+    const old: LogEntry = { ...(FIXTURE[0] as LogEntry), ts: '2024-01-01T00:00:00Z' };
+    const days = computeStats([old, ...FIXTURE], { now: FIXTURE_NOW, utc: true }).perDay;
+    expect(days).toHaveLength(31);
+    expect(days.at(-1)).toEqual({ day: '2025-03-10', count: 2 });
+  });
+});
+
+describe('dayChart', () => {
+  it('scales bars to the busiest day in eighths of a cell', () => {
+    expect(
+      dayChart(
+        [
+          { day: '2025-01-01', count: 3 },
+          { day: '2025-01-02', count: 1 },
+          { day: '2025-01-03', count: 0 },
+          { day: '2025-01-04', count: 2 },
+          { day: '2025-01-05', count: 12 },
+        ],
+        8,
+      ),
+    ).toBe(
+      [
+        '  2025-01-01   3 ██',
+        '  2025-01-02   1 ▋',
+        '  2025-01-03   0',
+        '  2025-01-04   2 █▍',
+        '  2025-01-05  12 ████████',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('formatStats', () => {
+  it('prints the fixture report', () => {
+    expect(formatStats(computeStats(FIXTURE, { now: FIXTURE_NOW, utc: true }), { utc: true })).toBe(
+      [
+        '5 gate occurrences in the whole log',
+        '',
+        '        RECOVERED  GAVE UP  UNRESOLVED  TOTAL',
+        'case A          3        0           0      3',
+        'case B          0        1           0      1',
+        'case C          0        0           1      1',
+        'all             3        1           1      5',
+        '',
+        'What worked:',
+        '  STEP                               RECOVERIES',
+        '  compact:claude-haiku-4-5-20251001           2',
+        '  compact:opus                                1',
+        '',
+        'Recovery time: median 41s, worst 1m 13s (3 recoveries)',
+        'Guard: 5 near-misses, 1 auto-compact, 3 blocks avoided (1 still within the hour)',
+        '',
+        'Occurrences per day:',
+        '  2025-03-07  2 ████████████████████████',
+        '  2025-03-08  1 ████████████',
+        '  2025-03-09  0',
+        '  2025-03-10  2 ████████████████████████',
+      ].join('\n'),
+    );
+  });
+
+  it('says so when nothing was logged', () => {
+    const stats = computeStats([], { now: FIXTURE_NOW, since: new Date('2025-03-03T12:00:00Z'), utc: true });
+    expect(formatStats(stats, { utc: true })).toBe(['No gate occurrences since 2025-03-03 12:00.', 'Guard: 0 near-misses, 0 auto-compacts, 0 blocks avoided'].join('\n'));
+  });
+});
+
+describe('units', () => {
+  it('formats durations and token counts', () => {
+    expect([850, 4_240, 38_400, 65_000, 3_725_000].map(formatDuration)).toEqual(['850ms', '4.2s', '38s', '1m 5s', '1h 2m']);
+    expect([null, 999, 212_345, 1_050_000].map(formatTokens)).toEqual(['-', '999', '212k', '1.05M']);
+  });
+});
