@@ -1,7 +1,7 @@
 // `claude-recover run [--] <claude args…>`: claude itself, in a transparent PTY, with
 // the gate watched and recovered. Every argument goes to claude untouched.
 import type { Command } from 'commander';
-import { DEFAULT_CONFIG, type Config } from '../config/types.js';
+import { loadConfig, warningSummary } from '../config/load.js';
 import { describeError } from '../errors.js';
 import { findClaude } from '../launcher/find-claude.js';
 import { runInherited } from '../launcher/inherit.js';
@@ -27,14 +27,28 @@ shows claude's help). Use it through an alias:
   // The arguments never reach commander: main() hands them to runCommand() verbatim.
 }
 
-/** One-line warnings, each said once: claude-recover's own trouble never stops claude. */
-function makeWarn(stderr: NodeJS.WriteStream): (message: string) => void {
-  const said = new Set<string>();
-  return (message) => {
-    if (said.has(message)) return;
-    said.add(message);
-    stderr.write(`claude-recover: ${message}\n`);
+/**
+ * One-line warnings, each said once: claude-recover's own trouble never stops claude.
+ * While a child owns the screen they wait, and are said when it is handed back.
+ */
+class Warnings {
+  private readonly said = new Set<string>();
+  private readonly waiting: string[] = [];
+  private screenOwned = false;
+
+  readonly warn = (message: string): void => {
+    if (this.said.has(message)) return;
+    this.said.add(message);
+    if (this.screenOwned) this.waiting.push(message);
+    else process.stderr.write(`claude-recover: ${message}\n`);
   };
+
+  /** While true, warnings are held back. */
+  hold(owned: boolean): void {
+    this.screenOwned = owned;
+    if (owned) return;
+    for (const message of this.waiting.splice(0)) process.stderr.write(`claude-recover: ${message}\n`);
+  }
 }
 
 /** Runs claude for the `run` command; resolves with the exit status to end with. */
@@ -44,8 +58,12 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
     const found = findClaude({ env });
     return runInherited(found.path, args, env);
   }
-  const warn = makeWarn(process.stderr);
-  const config: Config = DEFAULT_CONFIG;
+  const warnings = new Warnings();
+  const { warn } = warnings;
+  const loaded = loadConfig(env);
+  const configWarning = warningSummary(loaded.warnings);
+  if (configWarning !== null) warn(configWarning);
+  const { config } = loaded;
   const found = findClaude({ env, configPath: config.claudePath || undefined });
   const childEnv: NodeJS.ProcessEnv = { ...env, CLAUDE_RECOVER_ACTIVE: '1' };
 
@@ -69,6 +87,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
   try {
     try {
       session.start(args);
+      warnings.hold(true);
     } catch (error) {
       session.finish(1);
       warn(`could not open a pseudo-terminal (${describeError(error)}); running plain claude without recovery.`);
@@ -79,5 +98,6 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
     process.off('uncaughtException', onUncaught);
     process.off('exit', restore);
     restore();
+    warnings.hold(false);
   }
 }
