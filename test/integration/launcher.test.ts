@@ -1,7 +1,7 @@
 // The built bin in a real PTY against small fixture programs: what a user of
 // `alias claude='claude-recover run --'` must not be able to tell apart from claude.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -143,6 +143,36 @@ describe('non-interactive', () => {
       status = (error as { status: number }).status;
     }
     expect(status).toBe(7);
+  });
+});
+
+describe('fail open', () => {
+  it('runs claude anyway after one line naming a bad config value', async () => {
+    const configHome = path.join(tmp, 'bad-config');
+    mkdirSync(path.join(configHome, 'claude-recover'), { recursive: true });
+    writeFileSync(path.join(configHome, 'claude-recover', 'config.json'), '{"promptRestore": "sometimes"}');
+    const run = spawnPty(process.execPath, [BIN, 'run', '--', '4'], {
+      env: wrapperEnv(program('exit-code'), { XDG_CONFIG_HOME: configHome }),
+    });
+    const text = await run.waitFor('exiting soon');
+    expect(text).toContain('promptRestore');
+    expect(text).toContain('sometimes');
+    expect((await run.exited).exitCode).toBe(4);
+  });
+
+  it('runs claude anyway after one line when the config file is not JSON', async () => {
+    const configHome = path.join(tmp, 'broken-config');
+    mkdirSync(path.join(configHome, 'claude-recover'), { recursive: true });
+    writeFileSync(path.join(configHome, 'claude-recover', 'config.json'), '{ not json');
+    const result = spawnSync(process.execPath, [BIN, 'run', '--', 'hello'], {
+      env: wrapperEnv(program('print-args'), { XDG_CONFIG_HOME: configHome }),
+      input: '',
+    });
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout.toString()) as { args: string[] }).args).toEqual(['hello']);
+    const lines = result.stderr.toString().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/config\.json/);
   });
 });
 
