@@ -1,0 +1,72 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { register } from '../../../src/commands/config.js';
+import { DEFAULT_CONFIG } from '../../../src/config/types.js';
+import { runCommand, tempHome } from './harness.js';
+
+let home: ReturnType<typeof tempHome>;
+let file: string;
+const run = (...argv: string[]) => runCommand([register], argv);
+
+beforeEach(() => {
+  home = tempHome();
+  file = path.join(home.root, '.config', 'claude-recover', 'config.json');
+});
+afterEach(() => home.cleanup());
+
+function writeConfig(value: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value));
+}
+
+describe('claude-recover config', () => {
+  it('--path prints the file path only', async () => {
+    expect(await run('config', '--path')).toEqual({ stdout: `${file}\n`, stderr: '', exitCode: 0 });
+  });
+
+  it('prints every value and where it came from', async () => {
+    writeConfig({ allowClear: true });
+    vi.stubEnv('CLAUDE_RECOVER_RESUME_MODEL', 'opus');
+    const result = await run('config');
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(`Config file: ${file}`);
+    expect(lines[2]).toMatch(/^KEY +VALUE +FROM$/);
+    expect(lines).toContainEqual(expect.stringMatching(/^allowClear +true +file$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^resume\.model +"opus" +env CLAUDE_RECOVER_RESUME_MODEL$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^compaction\.models +\["claude-haiku-4-5-20251001","opus"\] +default$/));
+    expect(lines).toHaveLength(3 + 21 + 1);
+  });
+
+  it('says when there is no file', async () => {
+    expect((await run('config')).stdout.split('\n')[0]).toBe(`Config file: ${file} (not found: defaults apply)`);
+  });
+
+  it('reports validation problems on stderr and still exits 0', async () => {
+    writeConfig({ loopGuard: { maxRecoveries: -1 } });
+    const result = await run('config');
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('claude-recover: warning: config.json: loopGuard.maxRecoveries: expected a whole number ≥ 0, got -1; using the default 2\n');
+    expect(result.stdout).toMatch(/\nloopGuard\.maxRecoveries +2 +default\n/);
+  });
+
+  it('--json prints config, sources and warnings', async () => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, 'not json');
+    const result = await run('config', '--json');
+    const parsed = JSON.parse(result.stdout) as { path: string; exists: boolean; config: unknown; warnings: string[] };
+    expect(parsed.path).toBe(file);
+    expect(parsed.exists).toBe(true);
+    expect(parsed.config).toEqual(DEFAULT_CONFIG);
+    expect(parsed.warnings).toHaveLength(1);
+  });
+
+  it('has help listing the env overrides', async () => {
+    const result = await run('config', '--help');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/CLAUDE_RECOVER_COMPACTION_MODELS +compaction\.models/);
+    expect(result.stdout).toContain('$ claude-recover config --path');
+  });
+});
