@@ -1,0 +1,426 @@
+// A local stand-in for the Anthropic Messages API that the real Claude Code CLI can talk to
+// (ANTHROPIC_BASE_URL): it streams answers with a reported context that grows per prompt,
+// refuses 1M-context requests past the standard window with the credits gate's 429, answers
+// compaction requests with a summary, and records every request. Used by `claude-recover
+// demo` and by the e2e tests. node:http only.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** What a request was for, as far as the mock can tell. */
+export type RequestKind = 'chat' | 'compaction' | 'probe' | 'title' | 'side' | 'other';
+
+/** When the gate's 429 is returned. */
+export type GateMode =
+  /** Never (a 1M-entitled account). */
+  | 'off'
+  /** Requests carrying the 1M beta once the conversation is past the standard window (case A). */
+  | 'over-window'
+  /** Every request carrying the 1M beta, whatever its size (case B: account-side). */
+  | 'always';
+
+/** One request the mock received. */
+export interface MockRequest {
+  method: string;
+  path: string;
+  kind: RequestKind;
+  model: string | null;
+  /** The anthropic-beta header split on commas. */
+  betas: string[];
+  /** The x-claude-code-session-id header. */
+  sessionId: string | null;
+  bodyBytes: number;
+  stream: boolean;
+  maxTokens: number | null;
+  /** The context the mock reported (or would have) for this request. */
+  contextTokens: number;
+  /** The HTTP status the mock answered with. */
+  status: number;
+  /** The text of the last user message (system reminders dropped), for assertions. */
+  lastUserText: string;
+  /** The parsed JSON body, kept only with the recordBodies option. */
+  body?: unknown;
+}
+
+/** What a reply callback is given. */
+export interface ReplyContext {
+  kind: RequestKind;
+  model: string | null;
+  lastUserText: string;
+  /** Real user prompts in the request since the last compaction. */
+  turns: number;
+}
+
+export interface MockApiOptions {
+  /** Context reported for the first prompt of a conversation. Default 20_000. */
+  baseTokens?: number;
+  /** Added for every further prompt. Default 10_000. */
+  tokensPerTurn?: number;
+  /** The standard context window. Default 200_000. */
+  window?: number;
+  /** Default 'over-window'. */
+  gate?: GateMode;
+  /** Context reported right after a compaction. Default 8_000. */
+  compactedTokens?: number;
+  /** Models (exact, or a prefix) whose compaction requests are refused with a 400. */
+  refuseCompactionFor?: string[];
+  /** The gate's message; the newer API wording is `Usage credits are required for long context requests.` */
+  gateMessage?: string;
+  /** The answer text for chat requests; the default echoes and can quote the gate (see defaultReply). */
+  reply?: (context: ReplyContext) => string;
+  /** Milliseconds between streamed text chunks. Default 0. */
+  chunkDelayMs?: number;
+  /**
+   * Sends `x-should-retry: <value>` with the gate's 429. Unset: no header, and then the CLI's
+   * SDK may retry the 429 with backoff (2.1.100 with an API key does, up to 10 times).
+   */
+  gateShouldRetry?: boolean;
+  /** Keep each request's parsed body in the log (debugging). */
+  recordBodies?: boolean;
+}
+
+export interface MockApi {
+  /** http://127.0.0.1:<port> — the value for ANTHROPIC_BASE_URL. */
+  readonly url: string;
+  readonly port: number;
+  /** Every request so far, oldest first. */
+  readonly requests: readonly MockRequest[];
+  /** Changes options while running (e.g. switch the gate off). */
+  configure(options: Partial<MockApiOptions>): void;
+  close(): Promise<void>;
+}
+
+export const GATE_BETA = 'context-1m-2025-08-07';
+export const GATE_MESSAGE = 'Extra usage is required for long context requests.';
+/** A marker inside every summary the mock writes, so later requests can tell they follow a compaction. */
+export const SUMMARY_MARKER = 'MOCK-COMPACT-SUMMARY';
+/** A prompt containing this makes the default reply quote the gate's texts (the "quoted, not blocked" case). */
+export const QUOTE_TRIGGER = 'quote the gate';
+
+/** The gate's texts as the CLI renders them, quoted by the default reply on QUOTE_TRIGGER. */
+export const QUOTED_GATE_TEXT = [
+  'Here is the error people report:',
+  '',
+  'API Error: Usage credits required for 1M context · run /model to switch to standard context',
+  '',
+  'Older versions said: API Error: Extra usage is required for 1M context · run /extra-usage to enable, or /model to switch to standard context',
+  'API-key users see: API Error: Request rejected (429) · Extra usage is required for long context requests.',
+].join('\n');
+
+/** The default answer: quotes the gate on QUOTE_TRIGGER, otherwise a short echo. */
+export function defaultReply(context: ReplyContext): string {
+  if (context.lastUserText.toLowerCase().includes(QUOTE_TRIGGER)) return QUOTED_GATE_TEXT;
+  const echo = context.lastUserText.replace(/\s+/g, ' ').trim().slice(0, 60);
+  return `Mock answer ${context.turns}: you said "${echo}".`;
+}
+
+const COMPACTION_MARKERS = [
+  'Your task is to create a detailed summary of the conversation so far',
+  'create a detailed summary of the conversation',
+];
+
+interface ParsedBody {
+  model?: unknown;
+  stream?: unknown;
+  max_tokens?: unknown;
+  system?: unknown;
+  messages?: unknown;
+}
+
+interface Message {
+  role: string;
+  content: unknown;
+}
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const parts: string[] = [];
+  for (const block of content) {
+    if (block === null || typeof block !== 'object') continue;
+    const record = block as Record<string, unknown>;
+    if (record.type === 'text' && typeof record.text === 'string') parts.push(record.text);
+  }
+  return parts.join('\n');
+}
+
+function withoutReminders(text: string): string {
+  return text.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim();
+}
+
+function messagesOf(body: ParsedBody): Message[] {
+  if (!Array.isArray(body.messages)) return [];
+  return body.messages.filter(
+    (m): m is Message => m !== null && typeof m === 'object' && typeof (m as Message).role === 'string',
+  );
+}
+
+/** A user message that is a prompt (text a person typed), not only tool results or reminders. */
+function isPrompt(message: Message): boolean {
+  if (message.role !== 'user') return false;
+  return withoutReminders(textOf(message.content)) !== '';
+}
+
+function classify(path: string, body: ParsedBody, messages: Message[], systemText: string): RequestKind {
+  if (!path.startsWith('/v1/messages') || path.startsWith('/v1/messages/count_tokens')) return 'other';
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const lastText = lastUser ? textOf(lastUser.content) : '';
+  if (COMPACTION_MARKERS.some((marker) => lastText.includes(marker) || systemText.includes(marker))) return 'compaction';
+  if (body.max_tokens === 1) return 'probe';
+  if (/Generate a concise[^.]*title/i.test(systemText)) return 'title';
+  if (body.stream !== true) return 'side';
+  return 'chat';
+}
+
+/** Starts the mock on 127.0.0.1 with a free port. */
+export async function startMockApi(initial: MockApiOptions = {}): Promise<MockApi> {
+  let options: MockApiOptions = { ...initial };
+  const requests: MockRequest[] = [];
+  let counter = 0;
+
+  const opt = {
+    base: () => options.baseTokens ?? 20_000,
+    perTurn: () => options.tokensPerTurn ?? 10_000,
+    window: () => options.window ?? 200_000,
+    gate: (): GateMode => options.gate ?? 'over-window',
+    compacted: () => options.compactedTokens ?? 8_000,
+  };
+
+  /** The reported context: stateless, from the request's own messages, so it holds across --resume. */
+  function contextFor(messages: Message[]): { tokens: number; turns: number } {
+    let summaryIndex = -1;
+    messages.forEach((m, index) => {
+      if (m.role === 'user' && textOf(m.content).includes(SUMMARY_MARKER)) summaryIndex = index;
+    });
+    const after = summaryIndex >= 0 ? messages.slice(summaryIndex + 1) : messages;
+    const turns = after.filter(isPrompt).length;
+    const base = summaryIndex >= 0 ? opt.compacted() : opt.base() - opt.perTurn();
+    return { tokens: Math.max(base + turns * opt.perTurn(), 1_000), turns };
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      try {
+        handle(req, res, Buffer.concat(chunks));
+      } catch (error) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ type: 'error', error: { type: 'api_error', message: `mock: ${String(error)}` } }));
+      }
+    });
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, raw: Buffer): void {
+    const method = req.method ?? 'GET';
+    const path = req.url ?? '/';
+    let body: ParsedBody = {};
+    if (raw.length > 0) {
+      try {
+        const parsed: unknown = JSON.parse(raw.toString('utf8'));
+        if (parsed !== null && typeof parsed === 'object') body = parsed as ParsedBody;
+      } catch {
+        body = {};
+      }
+    }
+    const header = (name: string): string | null => {
+      const value = req.headers[name];
+      return typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : null;
+    };
+    const betas = (header('anthropic-beta') ?? '')
+      .split(',')
+      .map((b) => b.trim())
+      .filter((b) => b !== '');
+    const messages = messagesOf(body);
+    const systemText = typeof body.system === 'string' ? body.system : textOf(body.system);
+    const kind = method === 'POST' ? classify(path, body, messages, systemText) : 'other';
+    const model = typeof body.model === 'string' ? body.model : null;
+    const lastUser = [...messages].reverse().find(isPrompt);
+    const lastUserText = lastUser ? withoutReminders(textOf(lastUser.content)) : '';
+    const { tokens, turns } = contextFor(messages);
+    const entry: MockRequest = {
+      method,
+      path,
+      kind,
+      model,
+      betas,
+      sessionId: header('x-claude-code-session-id'),
+      bodyBytes: raw.length,
+      stream: body.stream === true,
+      maxTokens: typeof body.max_tokens === 'number' ? body.max_tokens : null,
+      contextTokens: tokens,
+      status: 200,
+      lastUserText,
+    };
+    if (options.recordBodies === true) entry.body = body;
+    requests.push(entry);
+    const requestId = `req_mock${String(++counter).padStart(6, '0')}`;
+
+    const sendJson = (status: number, value: unknown, headers: Record<string, string> = {}): void => {
+      entry.status = status;
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
+      res.end(JSON.stringify(value));
+    };
+
+    if (kind === 'other') {
+      if (method === 'HEAD' || method === 'GET') {
+        entry.status = 200;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(method === 'HEAD' ? undefined : '{}');
+        return;
+      }
+      if (path.startsWith('/v1/messages/count_tokens')) {
+        sendJson(200, { input_tokens: tokens });
+        return;
+      }
+      sendJson(404, { type: 'error', error: { type: 'not_found_error', message: `mock: no route for ${method} ${path}` } });
+      return;
+    }
+
+    // Titles, probes and side questions are small requests: the real API lets them through.
+    const gated = kind === 'chat' || kind === 'compaction';
+    const gate = opt.gate();
+    if (gated && betas.includes(GATE_BETA) && (gate === 'always' || (gate === 'over-window' && tokens > opt.window()))) {
+      sendJson(429, {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
+        request_id: requestId,
+      }, options.gateShouldRetry === undefined ? {} : { 'x-should-retry': String(options.gateShouldRetry) });
+      return;
+    }
+
+    let text: string;
+    let reportedTokens = tokens;
+    if (kind === 'compaction') {
+      const refused = (options.refuseCompactionFor ?? []).some((m) => model !== null && model.startsWith(m));
+      if (refused) {
+        sendJson(400, {
+          type: 'error',
+          error: { type: 'invalid_request_error', message: `mock: compaction refused for model ${model ?? '?'}` },
+          request_id: requestId,
+        });
+        return;
+      }
+      text = [
+        '<analysis>The user talked with the mock API; nothing else happened.</analysis>',
+        '<summary>',
+        `${SUMMARY_MARKER}: the user sent ${turns} prompts to a mock model and got short echo answers.`,
+        '</summary>',
+      ].join('\n');
+    } else if (kind === 'probe') {
+      text = 'O';
+      reportedTokens = 10;
+    } else if (kind === 'title') {
+      // The CLI asks for JSON ({"title": string}) through output_config.format.
+      text = '{"title":"Mock session"}';
+      reportedTokens = 100;
+    } else if (kind === 'side') {
+      text = 'Mock side answer.';
+      reportedTokens = 100;
+    } else {
+      text = (options.reply ?? defaultReply)({ kind, model, lastUserText, turns });
+    }
+
+    const usage = {
+      input_tokens: Math.min(reportedTokens, 500),
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: Math.max(reportedTokens - 500, 0),
+    };
+    const outputTokens = Math.max(1, Math.ceil(text.length / 4));
+    const id = `msg_mock${String(counter).padStart(6, '0')}`;
+    const responseModel = model ?? 'claude-sonnet-4-6';
+
+    if (body.stream !== true) {
+      sendJson(200, {
+        id,
+        type: 'message',
+        role: 'assistant',
+        model: responseModel,
+        content: [{ type: 'text', text }],
+        stop_reason: 'end_turn',
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: outputTokens },
+      });
+      return;
+    }
+
+    entry.status = 200;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'request-id': requestId,
+    });
+    const events: Array<[string, unknown]> = [
+      [
+        'message_start',
+        {
+          type: 'message_start',
+          message: {
+            id,
+            type: 'message',
+            role: 'assistant',
+            model: responseModel,
+            content: [],
+            stop_reason: null,
+            stop_sequence: null,
+            usage: { ...usage, output_tokens: 1 },
+          },
+        },
+      ],
+      ['content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }],
+      ...splitText(text).map(
+        (piece): [string, unknown] => [
+          'content_block_delta',
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } },
+        ],
+      ),
+      ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+      [
+        'message_delta',
+        { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: outputTokens } },
+      ],
+      ['message_stop', { type: 'message_stop' }],
+    ];
+    const delay = options.chunkDelayMs ?? 0;
+    const writeFrom = (index: number): void => {
+      if (index >= events.length) {
+        res.end();
+        return;
+      }
+      const [name, data] = events[index] as [string, unknown];
+      res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (delay > 0) setTimeout(() => writeFrom(index + 1), delay);
+      else writeFrom(index + 1);
+    };
+    writeFrom(0);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  // Don't keep a process alive for the mock's sake: it stops with whoever started it.
+  server.unref();
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    configure(next) {
+      options = { ...options, ...next };
+    },
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function splitText(text: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += 40) pieces.push(text.slice(i, i + 40));
+  return pieces.length > 0 ? pieces : [''];
+}
