@@ -1,0 +1,219 @@
+// `claude-recover doctor`: checks everything claude-recover relies on, one line each with
+// the fix; exit 0 only when all pass.
+import { closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { loadConfig, type LoadedConfig } from '../config/load.js';
+import { describeError, ExitCode } from '../errors.js';
+import { installedIn } from '../install/alias.js';
+import { claudeVersion, findClaude } from '../launcher/find-claude.js';
+import { eventsFile } from '../log/sink.js';
+import { claudeConfigDir } from '../paths.js';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  detail: string;
+  /** What to do when it failed. */
+  fix?: string;
+  /** Further lines (e.g. every config warning). */
+  more?: string[];
+}
+
+/** The first Claude Code version that compacts and retries a 200K-model session by itself (facts §4). */
+export const SELF_RECOVERING_VERSION = '2.1.311';
+
+const PTY_TIMEOUT_MS = 5_000;
+
+const EXAMPLES = `
+Examples:
+  $ claude-recover doctor
+  $ claude-recover doctor && echo ready
+
+Checks: the real claude (path, version, and whether that version recovers by itself),
+node-pty (loads and opens a PTY), Claude Code's transcript folder, the event log, the
+config file, and the shell alias. Exit code 0 only when every check passes.`;
+
+export function register(program: Command): void {
+  program
+    .command('doctor')
+    .description('check that claude-recover can do its job here, with the fix for anything that fails')
+    .addHelpText('after', EXAMPLES)
+    .action(async () => {
+      const results = await runChecks(process.env);
+      process.stdout.write(`${formatChecks(results, process.env)}\n`);
+      process.exitCode = results.every((r) => r.ok) ? ExitCode.ok : ExitCode.failure;
+    });
+}
+
+/** Every check, in the order doctor prints them. */
+export async function runChecks(env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+  const loaded = loadConfig(env);
+  return [
+    await checkClaude(env, loaded),
+    await checkPty(env),
+    checkTranscripts(env),
+    checkLog(env),
+    checkConfig(loaded),
+    checkAlias(env),
+  ];
+}
+
+/** ✓/✗ lines, fixes indented under failures, and a summary line. */
+export function formatChecks(results: readonly CheckResult[], env: NodeJS.ProcessEnv = {}): string {
+  const width = Math.max(...results.map((r) => r.name.length));
+  const pad = ' '.repeat(width + 3);
+  const lines: string[] = [];
+  for (const r of results) {
+    lines.push(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(width)} ${tilde(r.detail, env)}`);
+    for (const more of r.more ?? []) lines.push(`${pad}${tilde(more, env)}`);
+    if (!r.ok && r.fix) lines.push(`${pad}fix: ${tilde(r.fix, env)}`);
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  lines.push('', failed === 0 ? 'All checks passed.' : `${failed} of ${results.length} checks failed.`);
+  return lines.join('\n');
+}
+
+async function checkClaude(env: NodeJS.ProcessEnv, loaded: LoadedConfig): Promise<CheckResult> {
+  const name = 'claude';
+  let found: { path: string; source: string };
+  try {
+    // An env claudePath is CLAUDE_RECOVER_CLAUDE, which findClaude reads itself.
+    found = findClaude({ env, configPath: loaded.sources.claudePath === 'file' ? loaded.config.claudePath : undefined });
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      // The message ends with its own advice; the fix line below says it once.
+      detail: `not found: ${describeError(error).split('. ')[0] ?? ''}`,
+      fix: 'install Claude Code (npm install -g @anthropic-ai/claude-code), or set CLAUDE_RECOVER_CLAUDE (or claudePath in config.json) to the real claude',
+    };
+  }
+  const where = `${found.path} (from ${found.source})`;
+  const version = await claudeVersion(found.path, env);
+  if (version === null) {
+    return {
+      name,
+      ok: false,
+      detail: `${where}, but \`claude --version\` gave no version`,
+      fix: `check that \`${found.path} --version\` works; if that is not the real claude, set CLAUDE_RECOVER_CLAUDE to the one that is`,
+    };
+  }
+  const selfRecovering = compareVersions(version, SELF_RECOVERING_VERSION) >= 0;
+  return {
+    name,
+    ok: true,
+    detail: selfRecovering
+      ? `${where}, version ${version}: recovers 200K-model sessions by itself; sessions on a [1m] model still need claude-recover`
+      : `${where}, version ${version}: does not recover by itself (${SELF_RECOVERING_VERSION}+ does, for 200K models); claude-recover does it`,
+  };
+}
+
+async function checkPty(env: NodeJS.ProcessEnv): Promise<CheckResult> {
+  const name = 'node-pty';
+  const fix = 'rebuild it for this Node (npm rebuild node-pty in the folder claude-recover is installed in), or reinstall claude-recover';
+  let spawn: typeof import('node-pty').spawn;
+  try {
+    spawn = (await import('node-pty')).spawn;
+  } catch (error) {
+    return { name, ok: false, detail: `does not load: ${describeError(error)}`, fix };
+  }
+  try {
+    const exitCode = await new Promise<number>((resolve, reject) => {
+      // `true` through a PATH that surely has it: this checks the PTY, not the user's PATH.
+      const term = spawn('true', [], { cols: 80, rows: 24, env: { ...env, PATH: `${env.PATH ?? ''}${path.delimiter}/usr/bin${path.delimiter}/bin` } });
+      const timer = setTimeout(() => {
+        term.kill();
+        reject(new Error(`\`true\` did not exit within ${PTY_TIMEOUT_MS / 1000} s`));
+      }, PTY_TIMEOUT_MS);
+      term.onExit((event) => {
+        clearTimeout(timer);
+        resolve(event.exitCode);
+      });
+    });
+    if (exitCode !== 0) return { name, ok: false, detail: `loads, but \`true\` in a PTY exited with ${exitCode}`, fix };
+    return { name, ok: true, detail: `loads and runs a program in a PTY (node ${process.version})` };
+  } catch (error) {
+    return { name, ok: false, detail: `loads, but cannot open a PTY: ${describeError(error)}`, fix };
+  }
+}
+
+function checkTranscripts(env: NodeJS.ProcessEnv): CheckResult {
+  const name = 'transcripts';
+  const dir = path.join(claudeConfigDir(env), 'projects');
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    const projects = readdirSync(dir).length;
+    return { name, ok: true, detail: `${dir} (${projects} project${projects === 1 ? '' : 's'})` };
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : `unreadable (${describeError(error)})`;
+    return {
+      name,
+      ok: false,
+      detail: `${dir} ${why}: recovery cannot confirm the gate or find the session to resume`,
+      fix: 'run claude once (it creates the folder), or set CLAUDE_CONFIG_DIR if Claude Code keeps its files elsewhere',
+    };
+  }
+}
+
+function checkLog(env: NodeJS.ProcessEnv): CheckResult {
+  const name = 'log';
+  const file = eventsFile(env);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'a', 0o600));
+    return { name, ok: true, detail: `${file} is writable` };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: `cannot write ${file}: ${describeError(error)}`,
+      fix: `make ${path.dirname(file)} writable for you, or set XDG_STATE_HOME to a folder that is`,
+    };
+  }
+}
+
+function checkConfig(loaded: LoadedConfig): CheckResult {
+  const name = 'config';
+  if (loaded.warnings.length === 0) return { name, ok: true, detail: `${loaded.path} is valid (or absent: defaults)` };
+  return {
+    name,
+    ok: false,
+    detail: `${loaded.warnings.length} problem${loaded.warnings.length === 1 ? '' : 's'}; the defaults are used for those keys`,
+    more: loaded.warnings,
+    fix: `edit ${loaded.path} (\`claude-recover config\` shows every value and its source)`,
+  };
+}
+
+function checkAlias(env: NodeJS.ProcessEnv): CheckResult {
+  const name = 'alias';
+  let files: string[];
+  try {
+    files = installedIn(env).map((i) => i.file);
+  } catch (error) {
+    return { name, ok: false, detail: `cannot read the rc files: ${describeError(error)}`, fix: 'claude-recover install-alias --rc <your rc file>' };
+  }
+  if (files.length > 0) return { name, ok: true, detail: `installed in ${files.join(', ')}` };
+  return {
+    name,
+    ok: false,
+    detail: 'not installed: typing `claude` runs it without recovery',
+    fix: 'claude-recover install-alias (or run claude as `claude-recover run -- …`)',
+  };
+}
+
+/** Compares dotted numeric versions: negative, zero or positive. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const diff = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
+
+function tilde(text: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME;
+  return home && home !== '/' ? text.split(`${home}/`).join('~/') : text;
+}

@@ -1,0 +1,120 @@
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { compareVersions, register } from '../../../src/commands/doctor.js';
+import { aliasBlock } from '../../../src/install/alias.js';
+import { runCommand, tempHome } from './harness.js';
+
+let home: ReturnType<typeof tempHome>;
+let bin: string;
+const run = (...argv: string[]) => runCommand([register], argv);
+
+beforeEach(() => {
+  home = tempHome();
+  bin = path.join(home.root, 'bin');
+  mkdirSync(bin);
+  vi.stubEnv('PATH', bin);
+});
+afterEach(() => home.cleanup());
+
+/** A stand-in claude first on PATH whose --version prints `output`. */
+function fakeClaude(output: string): string {
+  const file = path.join(bin, 'claude');
+  writeFileSync(file, `#!/bin/sh\necho '${output}'\n`);
+  chmodSync(file, 0o755);
+  return file;
+}
+
+function healthySetup(version: string): void {
+  fakeClaude(`${version} (Claude Code)`);
+  mkdirSync(path.join(home.root, '.claude', 'projects', '-home-u-proj'), { recursive: true });
+  writeFileSync(path.join(home.root, '.bashrc'), aliasBlock('bash'));
+}
+
+function line(stdout: string, name: string): string {
+  return stdout.split('\n').find((l) => l.slice(2).startsWith(`${name} `)) ?? `(no ${name} line)`;
+}
+
+describe('claude-recover doctor', () => {
+  it('passes every check and exits 0 on a working setup', async () => {
+    healthySetup('2.1.320');
+    const result = await run('doctor');
+    expect(result.stderr).toBe('');
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 6).map((l) => l.slice(0, 14))).toEqual([
+      '✓ claude      ',
+      '✓ node-pty    ',
+      '✓ transcripts ',
+      '✓ log         ',
+      '✓ config      ',
+      '✓ alias       ',
+    ]);
+    expect(lines.at(-1)).toBe('All checks passed.');
+    expect(line(result.stdout, 'claude')).toBe(
+      '✓ claude      ~/bin/claude (from PATH), version 2.1.320: recovers 200K-model sessions by itself; sessions on a [1m] model still need claude-recover',
+    );
+    expect(line(result.stdout, 'transcripts')).toBe('✓ transcripts ~/.claude/projects (1 project)');
+    expect(line(result.stdout, 'log')).toBe('✓ log         ~/.local/state/claude-recover/events.jsonl is writable');
+    expect(line(result.stdout, 'alias')).toBe('✓ alias       installed in ~/.bashrc');
+  });
+
+  it('says an older claude does not recover by itself', async () => {
+    healthySetup('2.1.200');
+    const result = await run('doctor');
+    expect(result.exitCode).toBe(0);
+    expect(line(result.stdout, 'claude')).toContain('version 2.1.200: does not recover by itself (2.1.311+ does, for 200K models); claude-recover does it');
+  });
+
+  it('fails with a fix under each broken check and exits 1', async () => {
+    mkdirSync(path.join(home.root, '.config', 'claude-recover'), { recursive: true });
+    writeFileSync(path.join(home.root, '.config', 'claude-recover', 'config.json'), '{"allowClear": "yes", "loopGuard": {"maxRecoveries": -1}}');
+    const result = await run('doctor');
+    expect(result.exitCode).toBe(1);
+    const out = result.stdout;
+    // The lead's not-found message, cut before its own advice (the fix line gives it once).
+    expect(line(out, 'claude')).toMatch(/^✗ claude {6}not found: could not find the real claude/);
+    expect(line(out, 'claude')).not.toContain('npm install');
+    expect(out).toContain('fix: install Claude Code (npm install -g @anthropic-ai/claude-code), or set CLAUDE_RECOVER_CLAUDE');
+    expect(line(out, 'node-pty')).toMatch(/^✓/);
+    expect(line(out, 'transcripts')).toBe('✗ transcripts ~/.claude/projects not found: recovery cannot confirm the gate or find the session to resume');
+    expect(out).toContain('fix: run claude once (it creates the folder)');
+    expect(line(out, 'config')).toBe('✗ config      2 problems; the defaults are used for those keys');
+    expect(out).toContain('              config.json: allowClear: expected true or false, got "yes"; using the default false\n');
+    expect(line(out, 'alias')).toBe('✗ alias       not installed: typing `claude` runs it without recovery');
+    expect(out).toContain('fix: claude-recover install-alias');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('4 of 6 checks failed.');
+  });
+
+  it('fails when claude gives no version', async () => {
+    healthySetup('2.1.320');
+    fakeClaude('no version here');
+    const result = await run('doctor');
+    expect(result.exitCode).toBe(1);
+    expect(line(result.stdout, 'claude')).toBe('✗ claude      ~/bin/claude (from PATH), but `claude --version` gave no version');
+  });
+
+  it('fails when the log cannot be written', async () => {
+    healthySetup('2.1.320');
+    writeFileSync(path.join(home.root, 'state-file'), '');
+    vi.stubEnv('XDG_STATE_HOME', path.join(home.root, 'state-file'));
+    const result = await run('doctor');
+    expect(result.exitCode).toBe(1);
+    expect(line(result.stdout, 'log')).toMatch(/^✗ log +cannot write ~\/state-file\/claude-recover\/events\.jsonl: /);
+  });
+
+  it('has help with examples', async () => {
+    const result = await run('doctor', '--help');
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('$ claude-recover doctor && echo ready');
+  });
+});
+
+describe('compareVersions', () => {
+  it('compares numerically', () => {
+    expect(compareVersions('2.1.311', '2.1.311')).toBe(0);
+    expect(compareVersions('2.1.320', '2.1.311')).toBeGreaterThan(0);
+    expect(compareVersions('2.1.99', '2.1.311')).toBeLessThan(0);
+    expect(compareVersions('2.2.0', '2.1.311')).toBeGreaterThan(0);
+  });
+});
