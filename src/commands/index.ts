@@ -2,7 +2,17 @@
 // command.
 import type { Command } from 'commander';
 import { register as run } from './run.js';
+import { register as log } from './log.js';
+import { register as stats } from './stats.js';
+import { register as config } from './config.js';
+import { register as doctor } from './doctor.js';
+import { register as installAlias } from './install-alias.js';
 
 export const commands: Array<(program: Command) => void> = [
   run,
+  log,
+  stats,
+  config,
+  doctor,
+  installAlias,
 ];
