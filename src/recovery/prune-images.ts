@@ -1,0 +1,240 @@
+// Replaces the base64 image blocks of a transcript with short text placeholders, streaming
+// line by line: a new file is written next to the old one, checked, and renamed over it.
+import { constants } from 'node:fs';
+import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { parseRecord, type TranscriptRecord } from '../transcript/records.js';
+import { readLines } from './lines.js';
+import { noProbe, type Probe } from './probe.js';
+import { ChainTracker, checkIntegrity, type IntegrityReport } from './transcript-scan.js';
+
+export interface PrunedRecord {
+  /** 1-based line number. */
+  line: number;
+  uuid: string | null;
+  type: string | null;
+  images: number;
+  /** base64 characters removed. */
+  bytes: number;
+}
+
+export interface PruneReport {
+  file: string;
+  images: number;
+  /** base64 characters removed (the transcript shrinks by about this much). */
+  bytesRemoved: number;
+  /** The records that carried images (the first 1000). */
+  records: PrunedRecord[];
+  oldSize: number;
+  newSize: number;
+  /** False in a dry run and when there was nothing to prune. */
+  written: boolean;
+  integrity?: IntegrityReport;
+}
+
+export interface PruneOptions {
+  dryRun?: boolean;
+  /** Only images with at least this many base64 characters are replaced (default: all). */
+  minBase64Chars?: number;
+  signal?: AbortSignal;
+  probe?: Probe;
+}
+
+const IMAGE_MARK = Buffer.from('"type":"image"');
+const OUT_BUFFER = 1 << 20;
+const MAX_LISTED = 1000;
+
+function formatSize(chars: number): string {
+  if (chars >= 1 << 20) return `${(chars / (1 << 20)).toFixed(1)} MB`;
+  if (chars >= 1 << 10) return `${Math.round(chars / (1 << 10))} KB`;
+  return `${chars} B`;
+}
+
+interface Removed {
+  images: number;
+  bytes: number;
+}
+
+/** Replaces image blocks inside a content array (and inside tool results in it), in place. */
+function pruneContent(content: unknown, min: number, removed: Removed): void {
+  if (!Array.isArray(content)) return;
+  for (let i = 0; i < content.length; i++) {
+    const block: unknown = content[i];
+    if (!block || typeof block !== 'object') continue;
+    const typed = block as { type?: unknown; source?: { type?: unknown; media_type?: unknown; data?: unknown }; content?: unknown };
+    if (typed.type === 'image' && typed.source?.type === 'base64' && typeof typed.source.data === 'string') {
+      const size = typed.source.data.length;
+      if (size < min) continue;
+      const media = typeof typed.source.media_type === 'string' ? typed.source.media_type : 'image';
+      content[i] = { type: 'text', text: `[image removed by claude-recover: ${media}, ${formatSize(size)}]` };
+      removed.images++;
+      removed.bytes += size;
+    } else if (typed.type === 'tool_result') {
+      pruneContent(typed.content, min, removed);
+    }
+  }
+}
+
+/** Removes the images of one record in place; returns what was removed. */
+export function pruneRecord(record: TranscriptRecord, min = 0): Removed {
+  const removed: Removed = { images: 0, bytes: 0 };
+  pruneContent(record.message?.content, min, removed);
+  return removed;
+}
+
+/** Copies lines into a fixed buffer and writes it out when full, so the input chunk can be reused. */
+class Output {
+  private readonly buffer = Buffer.allocUnsafe(OUT_BUFFER);
+  private used = 0;
+  written = 0;
+
+  constructor(private readonly handle: FileHandle | null) {}
+
+  async append(bytes: Buffer): Promise<void> {
+    if (this.used + bytes.length > this.buffer.length) await this.flush();
+    if (bytes.length > this.buffer.length) {
+      await this.write(bytes);
+      return;
+    }
+    bytes.copy(this.buffer, this.used);
+    this.used += bytes.length;
+  }
+
+  async flush(): Promise<void> {
+    if (this.used === 0) return;
+    await this.write(this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+
+  private async write(bytes: Buffer): Promise<void> {
+    this.written += bytes.length;
+    if (!this.handle) return;
+    let offset = 0;
+    while (offset < bytes.length) {
+      const { bytesWritten } = await this.handle.write(bytes, offset, bytes.length - offset);
+      offset += bytesWritten;
+    }
+  }
+}
+
+const NEWLINE = Buffer.from('\n');
+
+/** Removes temporary files a killed prune left next to this transcript. */
+export async function removeStalePruneFiles(file: string): Promise<number> {
+  const dir = path.dirname(file);
+  const prefix = `${path.basename(file)}.prune-`;
+  let removed = 0;
+  for (const name of await readdir(dir)) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
+      await unlink(path.join(dir, name)).catch(() => undefined);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  let handle: FileHandle | null = null;
+  try {
+    handle = await open(dir, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Some platforms cannot fsync a directory; the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+function sameIntegrity(before: IntegrityReport, after: IntegrityReport): string | null {
+  if (before.lines !== after.lines) return `expected ${before.lines} lines, got ${after.lines}`;
+  if (after.malformed !== before.malformed) return `expected ${before.malformed} malformed lines, got ${after.malformed}`;
+  if (after.tornTail !== before.tornTail) return 'the torn last line changed';
+  if (after.chainDigest !== before.chainDigest || after.danglingParents !== before.danglingParents) {
+    return 'the parentUuid chain changed';
+  }
+  return null;
+}
+
+/**
+ * Prunes the images of a transcript. Without dryRun, writes `<file>.prune-<pid>-<ts>.tmp`
+ * in the same directory, fsyncs it, checks that it parses line by line with the same
+ * parentUuid chain as the original, and renames it over the original. A crash at any point
+ * leaves either the old or the new file under the transcript's name.
+ */
+export async function pruneImages(file: string, options: PruneOptions = {}): Promise<PruneReport> {
+  const min = options.minBase64Chars ?? 0;
+  const probe = options.probe ?? noProbe;
+  const before = await stat(file);
+  if (!options.dryRun) await removeStalePruneFiles(file);
+  const tmp = `${file}.prune-${process.pid}-${Date.now()}.tmp`;
+  let handle: FileHandle | null = null;
+  const report: PruneReport = { file, images: 0, bytesRemoved: 0, records: [], oldSize: before.size, newSize: before.size, written: false };
+  const original = new ChainTracker();
+  let renamed = false;
+  try {
+    if (!options.dryRun) handle = await open(tmp, 'wx', before.mode & 0o7777);
+    const out = new Output(handle);
+    let lineNumber = 0;
+    let probedWrite = false;
+    for await (const line of readLines(file)) {
+      options.signal?.throwIfAborted();
+      lineNumber++;
+      let bytes = line.bytes;
+      const record = bytes.length > 0 ? parseRecord(bytes.toString('utf8')) : null;
+      original.addParsed(bytes, line.terminated, record);
+      if (record) {
+        if (bytes.indexOf(IMAGE_MARK) !== -1) {
+          const removed = pruneRecord(record, min);
+          if (removed.images > 0) {
+            report.images += removed.images;
+            report.bytesRemoved += removed.bytes;
+            if (report.records.length < MAX_LISTED) {
+              report.records.push({
+                line: lineNumber,
+                uuid: typeof record.uuid === 'string' ? record.uuid : null,
+                type: typeof record.type === 'string' ? record.type : null,
+                images: removed.images,
+                bytes: removed.bytes,
+              });
+            }
+            bytes = Buffer.from(JSON.stringify(record));
+          }
+        }
+      }
+      await out.append(bytes);
+      if (line.terminated) await out.append(NEWLINE);
+      if (!probedWrite && out.written > 0) {
+        probedWrite = true;
+        await probe('prune:writing');
+      }
+    }
+    await out.flush();
+    report.newSize = out.written;
+    if (options.dryRun || report.images === 0) return report;
+    const writing = handle as FileHandle;
+    await writing.sync();
+    await writing.close();
+    handle = null;
+    await probe('prune:written');
+
+    // The original must not have changed meanwhile (the CLI is stopped, but check anyway).
+    const now = await stat(file);
+    if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
+      throw new Error(`expected ${file} to stay unchanged while pruning, got size ${before.size} → ${now.size}`);
+    }
+    const integrity = await checkIntegrity(tmp);
+    const problem = sameIntegrity(original.report(), integrity);
+    if (problem) throw new Error(`pruned transcript failed its check: ${problem}`);
+    report.integrity = integrity;
+    await probe('prune:verified');
+    await rename(tmp, file);
+    renamed = true;
+    await probe('prune:renamed');
+    await fsyncDir(path.dirname(file));
+    report.written = true;
+    return report;
+  } finally {
+    await handle?.close().catch(() => undefined);
+    if (!renamed) await unlink(tmp).catch(() => undefined);
+  }
+}
