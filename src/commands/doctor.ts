@@ -1,6 +1,6 @@
 // `claude-recover doctor`: checks everything claude-recover relies on, one line each with
 // the fix; exit 0 only when all pass.
-import { closeSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
@@ -175,7 +175,9 @@ function checkLog(env: NodeJS.ProcessEnv): CheckResult {
 
 function checkConfig(loaded: LoadedConfig): CheckResult {
   const name = 'config';
-  if (loaded.warnings.length === 0) return { name, ok: true, detail: `${loaded.path} is valid (or absent: defaults)` };
+  if (loaded.warnings.length === 0) {
+    return { name, ok: true, detail: existsSync(loaded.path) ? `${loaded.path} is valid` : `no ${loaded.path}: the defaults apply` };
+  }
   return {
     name,
     ok: false,
