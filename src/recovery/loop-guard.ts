@@ -1,0 +1,88 @@
+// At most N recoveries per session per M minutes, remembered in the state dir so that a
+// restarted wrapper (or `claude-recover recover` by hand) still counts the earlier ones.
+import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import path from 'node:path';
+
+export type GuardKind = 'recover' | 'case-b';
+
+interface StoreFile {
+  version: 1;
+  /** key `<kind>:<session>` → epoch ms of each attempt, oldest first. */
+  attempts: Record<string, number[]>;
+}
+
+export interface GuardDecision {
+  allowed: boolean;
+  /** Attempts inside the window before this one. */
+  recent: number;
+  max: number;
+  windowMinutes: number;
+}
+
+/** The file the guard keeps its attempts in. */
+export function loopGuardFile(stateDirectory: string): string {
+  return path.join(stateDirectory, 'recoveries.json');
+}
+
+async function load(file: string): Promise<StoreFile> {
+  try {
+    const value: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (value && typeof value === 'object' && 'attempts' in value) {
+      const attempts = (value as { attempts: unknown }).attempts;
+      if (attempts && typeof attempts === 'object') {
+        const clean: Record<string, number[]> = {};
+        for (const [key, list] of Object.entries(attempts)) {
+          if (Array.isArray(list)) clean[key] = list.filter((n): n is number => typeof n === 'number');
+        }
+        return { version: 1, attempts: clean };
+      }
+    }
+  } catch {
+    // Missing or unreadable: start empty. A broken file must not block recovery for ever.
+  }
+  return { version: 1, attempts: {} };
+}
+
+async function save(file: string, store: StoreFile): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(`${JSON.stringify(store)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, file);
+}
+
+/** Counts attempts per session in a sliding window, persisted in `<stateDir>/recoveries.json`. */
+export class LoopGuard {
+  constructor(
+    private readonly file: string,
+    private readonly max: number,
+    private readonly windowMinutes: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Decides whether one more attempt is allowed for this session and, if so, records it
+   * right away (an attempt counts whether or not it works: a failing loop must stop too).
+   */
+  async claim(kind: GuardKind, session: string, max: number = this.max): Promise<GuardDecision> {
+    const store = await load(this.file);
+    const now = this.now();
+    const since = now - this.windowMinutes * 60_000;
+    for (const [key, list] of Object.entries(store.attempts)) {
+      const kept = list.filter((t) => t > since && t <= now);
+      if (kept.length > 0) store.attempts[key] = kept;
+      else delete store.attempts[key];
+    }
+    const key = `${kind}:${session}`;
+    const recent = store.attempts[key]?.length ?? 0;
+    const allowed = recent < max;
+    if (allowed) store.attempts[key] = [...(store.attempts[key] ?? []), now];
+    await save(this.file, store);
+    return { allowed, recent, max, windowMinutes: this.windowMinutes };
+  }
+}

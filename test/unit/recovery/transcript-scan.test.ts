@@ -1,0 +1,43 @@
+import { appendFileSync, statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hasCompactBoundarySince, lastUserPrompt } from '../../../src/recovery/transcript-scan.js';
+import { installRealTranscript, makeHome, syntheticTranscript, writeTranscript, type RecoveryHome } from '../../support/recovery-home.js';
+
+let home: RecoveryHome;
+beforeEach(() => {
+  home = makeHome();
+});
+afterEach(() => home.cleanup());
+
+describe('lastUserPrompt', () => {
+  it('finds the blocked prompt in a real gate transcript', async () => {
+    expect(await lastUserPrompt(installRealTranscript(home, '2.1.330-oauth-sub-70-gate.jsonl'))).toBe('hello three');
+  });
+
+  it('skips the compaction records (summary, /compact command lines, caveats)', async () => {
+    expect(await lastUserPrompt(installRealTranscript(home, '2.1.330-oauth-sub-70-compacted.jsonl'))).toBe('hello three');
+  });
+
+  it('keeps a multi-line prompt whole', async () => {
+    const file = home.transcript('s');
+    writeTranscript(file, syntheticTranscript({ turns: 3, lastPrompt: 'first line\nsecond line\n  indented' }));
+    expect(await lastUserPrompt(file)).toBe('first line\nsecond line\n  indented');
+  });
+});
+
+describe('hasCompactBoundarySince', () => {
+  it('sees only a boundary written after the offset', async () => {
+    const file = installRealTranscript(home, '2.1.330-oauth-sub-70-compacted.jsonl');
+    expect(await hasCompactBoundarySince(file, 0)).toBe(true);
+    const size = statSync(file).size;
+    expect(await hasCompactBoundarySince(file, size)).toBe(false);
+    appendFileSync(file, '{"type":"system","subtype":"compact_boundary","uuid":"n","parentUuid":null}\n');
+    expect(await hasCompactBoundarySince(file, size)).toBe(true);
+  });
+
+  it('is not fooled by the words in a prompt', async () => {
+    const file = home.transcript('s');
+    writeTranscript(file, syntheticTranscript({ turns: 2, lastPrompt: '"subtype":"compact_boundary"' }));
+    expect(await hasCompactBoundarySince(file, 0)).toBe(false);
+  });
+});
