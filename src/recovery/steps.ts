@@ -1,0 +1,393 @@
+// The recovery sequence as data: each step has a name, a timeout, a condition on what the
+// earlier steps achieved, and a run function; the runner logs one StepEntry per step run
+// and shows a progress line while no child owns the screen.
+import path from 'node:path';
+import type { Config } from '../config/types.js';
+import { describeError } from '../errors.js';
+import type { GateCase, LogSink } from '../log/types.js';
+import { backupDir, checkpoint, type Checkpoint } from './checkpoint.js';
+import { compactionArgs, runCompaction } from './compact.js';
+import { noProbe, type Probe } from './probe.js';
+import { pruneImages, type PruneReport } from './prune-images.js';
+import { buildResumeArgs, type ResumeChoice } from './resume-args.js';
+import { lastUserPrompt } from './transcript-scan.js';
+import type { ChildControl } from './types.js';
+
+/** What recovery needs to know about one occurrence (detection's occurrence plus the launch). */
+export interface RecoveryRequest {
+  /** The `occurrence` id of the `detected` log entry. */
+  occurrence: string;
+  case: GateCase;
+  sessionId: string | null;
+  /** The session's transcript; null: derived from the cwd and the session id. */
+  transcriptPath: string | null;
+  cwd: string;
+  /** The real claude. */
+  claudePath: string;
+  /** The user's own claude arguments, as given to the wrapper. */
+  userArgs: string[];
+  /** The model the session ran with, as the transcript has it (may end in `[1m]`). */
+  requestedModel: string | null;
+  claudeVersion: string | null;
+  /** The context size behind the case decision, for the explanation. */
+  contextTokens?: number | null;
+}
+
+/** Everything recovery uses besides the live terminal; tests inject each part. */
+export interface RecoveryDeps {
+  config: Config;
+  log: LogSink;
+  /** claude-recover's state dir: backups and the loop guard live here. */
+  stateDir: string;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+  /** Writes a multi-line notice while no child owns the screen (default: stderr). */
+  print?: (text: string) => void;
+  /** Milliseconds between spinner frames; 0 shows one status line per step. */
+  spinnerMs?: number;
+  probe?: Probe;
+}
+
+/** What the steps found out so far; later steps' conditions read it. */
+export interface RecoveryState {
+  childOnScreen: boolean;
+  backup: Checkpoint | null;
+  compactedWith: string | null;
+  prune: PruneReport | null;
+  respawned: 'resume' | 'clear' | null;
+  resume: ResumeChoice | null;
+}
+
+export interface StepContext {
+  request: RecoveryRequest;
+  transcriptPath: string;
+  deps: RecoveryDeps;
+  control: ChildControl;
+  state: RecoveryState;
+  signal: AbortSignal;
+}
+
+export interface StepResult {
+  ok: boolean;
+  exitCode?: number | null;
+  timedOut?: boolean;
+  /** Short, never conversation text. */
+  detail?: string;
+}
+
+export interface Step {
+  /** The log name: stop, checkpoint, compact, prune-images, clear, resume, restore-prompt. */
+  name: string;
+  model?: string;
+  timeoutMs: number;
+  /** Progress text: `compacting`. */
+  label: string;
+  /** What the step does, for --dry-run. */
+  describe: string;
+  /** Runs only if this holds when its turn comes; `whenText` says it in words. */
+  when?: (state: RecoveryState) => boolean;
+  whenText?: string;
+  /** A failure ends the sequence (nothing after it may run without it). */
+  required?: boolean;
+  run(ctx: StepContext): Promise<StepResult>;
+}
+
+const SECOND = 1_000;
+
+/** The shell form of an argv, for notices and the dry run. */
+export function shellLine(args: readonly string[]): string {
+  return args.map((arg) => (/^[\w@%+=:,./[\]-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function stopStep(): Step {
+  return {
+    name: 'stop',
+    label: 'stopping claude',
+    timeoutMs: 30 * SECOND,
+    required: true,
+    describe: 'stop the blocked claude (keys first, a signal only after a timeout) and wait for it',
+    async run({ control, state }) {
+      const stopped = await control.stop();
+      state.childOnScreen = false;
+      const status = stopped.signal ? `signal ${stopped.signal}` : `exit ${stopped.exitCode ?? 'unknown'}`;
+      return { ok: true, exitCode: stopped.exitCode, timedOut: stopped.timedOut, detail: `how=${stopped.how}, ${status}` };
+    },
+  };
+}
+
+function checkpointStep(request: RecoveryRequest, transcriptPath: string, stateDir: string): Step {
+  return {
+    name: 'checkpoint',
+    label: 'backing up the transcript',
+    timeoutMs: 120 * SECOND,
+    required: true,
+    describe: `copy ${transcriptPath} to ${path.join(backupDir(stateDir), `${request.sessionId}.jsonl.bak-<timestamp>`)}`,
+    async run({ state, deps }) {
+      state.backup = await checkpoint({
+        transcriptPath,
+        sessionId: request.sessionId ?? 'unknown',
+        stateDir,
+        now: new Date((deps.now ?? Date.now)()),
+        probe: deps.probe,
+      });
+      return { ok: true, detail: `backup ${state.backup.backupPath} (${state.backup.size} bytes)` };
+    },
+  };
+}
+
+function compactStep(request: RecoveryRequest, transcriptPath: string, model: string, config: Config, retry: boolean): Step {
+  const sessionId = request.sessionId ?? '';
+  return {
+    name: 'compact',
+    model,
+    label: `compacting with ${model}`,
+    // The runner's own limit only backs up execa's, which kills the process and says so.
+    timeoutMs: config.compaction.timeoutMs + 15 * SECOND,
+    describe: `${shellLine([request.claudePath, ...compactionArgs(sessionId, model)])} (timeout ${Math.round(config.compaction.timeoutMs / SECOND)} s)`,
+    when: retry ? (s) => s.compactedWith === null && (s.prune?.written ?? false) : (s) => s.compactedWith === null,
+    whenText: retry ? 'if compaction failed and images were pruned' : 'if no earlier compaction worked',
+    async run({ state, deps, signal }) {
+      const run = await runCompaction({
+        claudePath: request.claudePath,
+        sessionId,
+        model,
+        cwd: request.cwd,
+        transcriptPath,
+        timeoutMs: config.compaction.timeoutMs,
+        env: deps.env,
+        signal,
+      });
+      if (run.ok) state.compactedWith = model;
+      return { ok: run.ok, exitCode: run.exitCode, timedOut: run.timedOut, detail: run.detail };
+    },
+  };
+}
+
+function pruneStep(transcriptPath: string): Step {
+  return {
+    name: 'prune-images',
+    label: 'removing images from the transcript',
+    timeoutMs: 600 * SECOND,
+    describe: `replace the base64 image blocks of ${transcriptPath} with text placeholders (new file, checked, renamed over it)`,
+    when: (s) => s.compactedWith === null && s.backup !== null,
+    whenText: 'if compaction failed',
+    async run({ state, deps, signal }) {
+      const report = await pruneImages(transcriptPath, { signal, probe: deps.probe });
+      state.prune = report;
+      if (report.images === 0) return { ok: false, detail: 'no base64 image blocks' };
+      return {
+        ok: report.written,
+        detail: `pruned ${report.images} images (${report.bytesRemoved} base64 bytes) in ${report.records.length} records; ${report.oldSize} → ${report.newSize} bytes`,
+      };
+    },
+  };
+}
+
+function respawnDetail(choice: ResumeChoice): string {
+  const dropped = choice.dropped.length > 0 ? `, dropped ${[...new Set(choice.dropped)].join(' ')}` : '';
+  return `model=${choice.model} (${choice.modelSource}), ${choice.args.length} args${dropped}`;
+}
+
+function resumeStep(request: RecoveryRequest, config: Config, condition: 'compacted' | 'always'): Step {
+  const choice = buildResumeArgs({
+    userArgs: request.userArgs,
+    sessionId: request.sessionId,
+    requestedModel: request.requestedModel,
+    fallbackModel: config.resume.model,
+  });
+  return {
+    name: 'resume',
+    model: choice.model,
+    label: 'resuming',
+    timeoutMs: 30 * SECOND,
+    describe: shellLine([request.claudePath, ...choice.args]),
+    ...(condition === 'compacted' ? { when: (s: RecoveryState) => s.compactedWith !== null, whenText: 'if a compaction worked' } : {}),
+    async run({ control, state }) {
+      control.status('');
+      state.resume = choice;
+      await control.respawn(choice.args);
+      state.childOnScreen = true;
+      state.respawned = 'resume';
+      return { ok: true, detail: respawnDetail(choice) };
+    },
+  };
+}
+
+function clearStep(request: RecoveryRequest, transcriptPath: string, config: Config): Step {
+  const choice = buildResumeArgs({
+    userArgs: request.userArgs,
+    sessionId: null,
+    requestedModel: request.requestedModel,
+    fallbackModel: config.resume.model,
+  });
+  return {
+    name: 'clear',
+    model: choice.model,
+    label: 'starting a fresh session',
+    timeoutMs: 30 * SECOND,
+    describe: `${shellLine([request.claudePath, ...choice.args])} (a fresh session; ${transcriptPath} stays as it is)`,
+    when: (s) => s.compactedWith === null,
+    whenText: 'if nothing else worked (allowClear is on)',
+    async run({ control, state }) {
+      control.status('');
+      state.resume = choice;
+      await control.respawn(choice.args);
+      state.childOnScreen = true;
+      state.respawned = 'clear';
+      return { ok: true, detail: `fresh session; old transcript ${transcriptPath}; ${respawnDetail(choice)}` };
+    },
+  };
+}
+
+function restorePromptStep(transcriptPath: string, config: Config): Step {
+  const submit = config.promptRestore === 'submit';
+  return {
+    name: 'restore-prompt',
+    label: 'restoring the prompt',
+    timeoutMs: 45 * SECOND,
+    describe: `${submit ? 'type and send' : 'type (without sending)'} the last prompt of the transcript into the input box`,
+    when: (s) => s.respawned !== null,
+    whenText: 'once claude is back',
+    async run({ control, state }) {
+      // The backup holds the transcript as it was when the gate hit, before any compaction.
+      const source = state.backup?.backupPath ?? transcriptPath;
+      if (!source) return { ok: false, detail: 'no transcript to take the prompt from' };
+      const prompt = await lastUserPrompt(source);
+      if (prompt === null) return { ok: false, detail: 'no user prompt in the transcript' };
+      const ready = await control.waitForPrompt(30 * SECOND);
+      if (!ready) return { ok: false, timedOut: true, detail: 'the input box did not appear' };
+      await control.typeInput(prompt, submit);
+      return { ok: true, detail: `${config.promptRestore}, ${prompt.length} chars` };
+    },
+  };
+}
+
+/** Case A: stop, checkpoint, compact with each model, prune images and retry, clear if allowed, resume, restore. */
+export function caseASteps(request: RecoveryRequest, transcriptPath: string, config: Config, stateDir: string): Step[] {
+  const models = config.compaction.models;
+  const steps: Step[] = [stopStep(), checkpointStep(request, transcriptPath, stateDir)];
+  for (const model of models) steps.push(compactStep(request, transcriptPath, model, config, false));
+  steps.push(pruneStep(transcriptPath));
+  for (const model of models) steps.push(compactStep(request, transcriptPath, model, config, true));
+  if (config.allowClear) steps.push(clearStep(request, transcriptPath, config));
+  steps.push(resumeStep(request, config, 'compacted'));
+  if (config.promptRestore !== 'off') steps.push(restorePromptStep(transcriptPath, config));
+  return steps;
+}
+
+/** Case B: no compaction; stop, then the same session with a standard-context model, once. */
+export function caseBSteps(request: RecoveryRequest, transcriptPath: string, config: Config): Step[] {
+  const steps: Step[] = [stopStep(), resumeStep(request, config, 'always')];
+  if (config.promptRestore !== 'off') steps.push(restorePromptStep(transcriptPath, config));
+  return steps;
+}
+
+/** The plan in words, one numbered line a step, for --dry-run. */
+export function describeSteps(steps: readonly Step[]): string {
+  return steps
+    .map((step, i) => {
+      const when = step.whenText ? `\n     ${step.whenText}` : '';
+      return `${String(i + 1).padStart(2)}. ${step.name}${step.model ? ` (${step.model})` : ''}: ${step.describe}${when}`;
+    })
+    .join('\n');
+}
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+
+/** The one-line progress on stderr, redrawn while a step runs. */
+class Progress {
+  private timer: NodeJS.Timeout | null = null;
+  private frame = 0;
+
+  constructor(
+    private readonly control: ChildControl,
+    private readonly startedAt: number,
+    private readonly now: () => number,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(label: string, model: string | undefined): void {
+    this.stop();
+    const draw = (): void => {
+      const elapsed = Math.floor((this.now() - this.startedAt) / SECOND);
+      const frame = FRAMES[this.frame++ % FRAMES.length] ?? '';
+      this.control.status(`${frame} claude-recover: ${label} · ${elapsed}s${model && !label.includes(model) ? ` · ${model}` : ''}`);
+    };
+    draw();
+    if (this.intervalMs > 0) {
+      this.timer = setInterval(draw, this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+export interface RunOutcome {
+  /** One line per step run: `compact claude-haiku-4-5-20251001: compact_result=failed: …`. */
+  tried: string[];
+  /** A required step that failed, which ended the sequence. */
+  failed: Step | null;
+}
+
+async function runOne(step: Step, ctx: Omit<StepContext, 'signal'>): Promise<StepResult> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const running = step.run({ ...ctx, signal: controller.signal });
+  // A step that outlives its timeout may still fail later; that failure is already accounted for.
+  running.catch(() => undefined);
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), step.timeoutMs);
+  });
+  try {
+    const result = await Promise.race([running, timeout]);
+    if (result === null) {
+      controller.abort();
+      return { ok: false, timedOut: true, detail: `timed out after ${step.timeoutMs} ms` };
+    }
+    return result;
+  } catch (error) {
+    return { ok: false, detail: describeError(error) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Runs the steps in order, each only if its condition holds, logging each one. */
+export async function runSteps(steps: readonly Step[], ctx: Omit<StepContext, 'signal'>): Promise<RunOutcome> {
+  const now = ctx.deps.now ?? Date.now;
+  const probe = ctx.deps.probe ?? noProbe;
+  const progress = new Progress(ctx.control, now(), now, ctx.deps.spinnerMs ?? 120);
+  const tried: string[] = [];
+  try {
+    for (const step of steps) {
+      if (step.when && !step.when(ctx.state)) continue;
+      const id = step.model ? `${step.name}:${step.model}` : step.name;
+      await probe(`step:${id}`);
+      if (!ctx.state.childOnScreen) progress.start(step.label, step.model);
+      const started = now();
+      const result = await runOne(step, ctx);
+      progress.stop();
+      ctx.deps.log.write({
+        ts: new Date(now()).toISOString(),
+        type: 'step',
+        occurrence: ctx.request.occurrence,
+        name: step.name,
+        ...(step.model ? { model: step.model } : {}),
+        ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
+        timedOut: result.timedOut ?? false,
+        durationMs: now() - started,
+        ok: result.ok,
+        ...(result.detail ? { detail: result.detail } : {}),
+      });
+      tried.push(`${step.name}${step.model ? ` ${step.model}` : ''}: ${result.ok ? 'ok' : 'failed'}${result.detail ? ` (${result.detail})` : ''}`);
+      if (!result.ok && step.required) return { tried, failed: step };
+    }
+    return { tried, failed: null };
+  } finally {
+    progress.stop();
+  }
+}
