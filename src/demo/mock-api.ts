@@ -53,7 +53,7 @@ export interface ReplyContext {
 export interface MockApiOptions {
   /** Context reported for the first prompt of a conversation. Default 20_000. */
   baseTokens?: number;
-  /** Added for every further prompt. Default 10_000. */
+  /** Added for every model reply already in the conversation. Default 10_000. */
   tokensPerTurn?: number;
   /** The standard context window. Default 200_000. */
   window?: number;
@@ -74,6 +74,11 @@ export interface MockApiOptions {
    * SDK may retry the 429 with backoff (2.1.100 with an API key does, up to 10 times).
    */
   gateShouldRetry?: boolean;
+  /**
+   * Refuse chat and compaction requests without the 1M beta whose context is past the window
+   * with `400 prompt is too long`, as the real API does. Default false.
+   */
+  promptTooLong?: boolean;
   /** Keep each request's parsed body in the log (debugging). */
   recordBodies?: boolean;
 }
@@ -157,7 +162,8 @@ function messagesOf(body: ParsedBody): Message[] {
 /** A user message that is a prompt (text a person typed), not only tool results or reminders. */
 function isPrompt(message: Message): boolean {
   if (message.role !== 'user') return false;
-  return withoutReminders(textOf(message.content)) !== '';
+  const text = withoutReminders(textOf(message.content));
+  return text !== '' && !COMPACTION_MARKERS.some((marker) => text.includes(marker));
 }
 
 function classify(path: string, body: ParsedBody, messages: Message[], systemText: string): RequestKind {
@@ -185,16 +191,22 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     compacted: () => options.compactedTokens ?? 8_000,
   };
 
-  /** The reported context: stateless, from the request's own messages, so it holds across --resume. */
+  /**
+   * The reported context, stateless (from the request's own messages, so it holds across
+   * --resume and headless -p): base, plus perTurn for every model reply since the last summary
+   * the mock wrote (compactedTokens after one). Growth sits in the history, as with real tool
+   * output: a compaction of a conversation that is past the window is past it too.
+   */
   function contextFor(messages: Message[]): { tokens: number; turns: number } {
     let summaryIndex = -1;
     messages.forEach((m, index) => {
       if (m.role === 'user' && textOf(m.content).includes(SUMMARY_MARKER)) summaryIndex = index;
     });
     const after = summaryIndex >= 0 ? messages.slice(summaryIndex + 1) : messages;
+    const replies = after.filter((m) => m.role === 'assistant').length;
     const turns = after.filter(isPrompt).length;
-    const base = summaryIndex >= 0 ? opt.compacted() : opt.base() - opt.perTurn();
-    return { tokens: Math.max(base + turns * opt.perTurn(), 1_000), turns };
+    const base = summaryIndex >= 0 ? opt.compacted() : opt.base();
+    return { tokens: base + replies * opt.perTurn(), turns };
   }
 
   const server = http.createServer((req, res) => {
@@ -285,6 +297,15 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
         error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
         request_id: requestId,
       }, options.gateShouldRetry === undefined ? {} : { 'x-should-retry': String(options.gateShouldRetry) });
+      return;
+    }
+
+    if (gated && options.promptTooLong === true && !betas.includes(GATE_BETA) && tokens > opt.window()) {
+      sendJson(400, {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: `prompt is too long: ${tokens} tokens > ${opt.window()} maximum` },
+        request_id: requestId,
+      });
       return;
     }
 

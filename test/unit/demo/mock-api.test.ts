@@ -114,7 +114,7 @@ describe('the mock Messages API', () => {
     expect(events.find((e) => e.event === 'message_delta')?.data.delta).toEqual({ stop_reason: 'end_turn', stop_sequence: null });
   });
 
-  it('reports a context of base + per-turn tokens, counting only real prompts', async () => {
+  it('reports a context of base + per-turn tokens for each reply in the history', async () => {
     const mock = await start({ baseTokens: 100_000, tokensPerTurn: 30_000 });
     const first = startUsage(parseSse(await (await post(mock, chatBody(conversation(1)))).text()));
     const third = startUsage(parseSse(await (await post(mock, chatBody(conversation(3)))).text()));
@@ -179,7 +179,23 @@ describe('the mock Messages API', () => {
     const after = await post(mock, chatBody(resumed), ONE_M);
     expect(after.status).toBe(200);
     const usage = startUsage(parseSse(await after.text()));
-    expect(usage.input_tokens + usage.cache_read_input_tokens).toBe(5_000 + 40_000);
+    expect(usage.input_tokens + usage.cache_read_input_tokens).toBe(5_000);
+  });
+
+  it("refuses the CLI's own 1M compaction of an over-window history like any other 1M request", async () => {
+    const mock = await start({ baseTokens: 150_000, tokensPerTurn: 40_000 });
+    const compact: Turn = { role: 'user', text: 'Your task is to create a detailed summary of the conversation so far.' };
+    const history = conversation(3, [{ role: 'assistant', text: 'answer 3' }, compact]);
+    const refused = await post(mock, chatBody(history), ONE_M);
+    expect(refused.status).toBe(429);
+    await refused.text();
+    const haiku = await post(mock, chatBody(history, { model: 'claude-haiku-4-5-20251001' }));
+    expect(haiku.status).toBe(200);
+    await haiku.text();
+    expect(mock.requests.map((r) => [r.kind, r.contextTokens])).toEqual([
+      ['compaction', 270_000],
+      ['compaction', 270_000],
+    ]);
   });
 
   it('refuses compaction for the configured models only', async () => {
