@@ -103,3 +103,53 @@ export function userPromptText(record: TranscriptRecord): string | null {
   if (trimmed.startsWith('Caveat: The messages below were generated')) return null;
   return text;
 }
+
+/**
+ * Every piece of text a record carries: a string content, text blocks, and the text of
+ * tool results (string or blocks). Image and other blocks are skipped.
+ */
+export function recordTexts(record: TranscriptRecord): string[] {
+  const texts: string[] = [];
+  const collect = (content: unknown): void => {
+    if (typeof content === 'string') texts.push(content);
+    else if (Array.isArray(content)) {
+      for (const block of content as unknown[]) {
+        if (block === null || typeof block !== 'object') continue;
+        const typed = block as ContentBlock;
+        if (typed.type === 'text' && typeof typed.text === 'string') texts.push(typed.text);
+        else if (typed.type === 'tool_result') collect(typed.content);
+      }
+    }
+  };
+  collect(record.message?.content);
+  return texts;
+}
+
+/** True when a user record carries tool results (the output of a tool, not something the user typed). */
+export function hasToolResult(record: TranscriptRecord): boolean {
+  const content = record.message?.content;
+  return Array.isArray(content) && content.some((block) => block !== null && typeof block === 'object' && block.type === 'tool_result');
+}
+
+/** Image blocks in a record's content, including those nested in tool results. */
+export function countImages(record: TranscriptRecord): number {
+  let count = 0;
+  const walk = (content: unknown): void => {
+    if (!Array.isArray(content)) return;
+    for (const block of content as unknown[]) {
+      if (block === null || typeof block !== 'object') continue;
+      const typed = block as ContentBlock;
+      if (typed.type === 'image') count++;
+      else if (typed.type === 'tool_result') walk(typed.content);
+    }
+  };
+  walk(record.message?.content);
+  return count;
+}
+
+/** The record's timestamp in epoch ms, or null when missing or unparsable. */
+export function recordTime(record: TranscriptRecord): number | null {
+  if (typeof record.timestamp !== 'string') return null;
+  const ms = Date.parse(record.timestamp);
+  return Number.isNaN(ms) ? null : ms;
+}

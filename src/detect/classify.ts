@@ -1,0 +1,193 @@
+// Which transcript records carry the gate, and case A / B / C from the transcript: the
+// figures behind the decision come back with it, for the log.
+import type { Config } from '../config/types.js';
+import type { GateCase } from '../log/types.js';
+import {
+  contextTokens,
+  countImages,
+  hasToolResult,
+  isCompactBoundary,
+  isMainAssistantReply,
+  parseRecord,
+  recordTexts,
+  type TranscriptRecord,
+} from '../transcript/records.js';
+import { scanBackward } from '../transcript/tail.js';
+import { matchMessageText, mentionsGate, type CompiledPattern } from './patterns.js';
+
+/**
+ * Where the gate's words were found in a record:
+ * - `main-error`: the CLI's own error record of the main session (the block itself);
+ * - `sidechain-error`: the same error, but of a subagent;
+ * - `tool-result`, `user-text`, `assistant-text`, `other`: the words as conversation content.
+ */
+export type GateRecordKind = 'main-error' | 'sidechain-error' | 'tool-result' | 'user-text' | 'assistant-text' | 'other';
+
+/** The `apiError` value 2.1.274+ writes on the gate's record. */
+const GATE_API_ERROR = 'long_context_credits_required';
+
+/** Raw-line prefilter: no JSON is parsed unless one of the cores (or the apiError tag) is in the line. */
+const RAW_CORE = /required(?:\s|\\[nt])+for(?:\s|\\[nt])+(?:1M|long)(?:\s|\\[nt])+context|long_context_credits_required/i;
+
+/** Cheap test on a raw transcript line: may it mention the gate? */
+export function lineMayMentionGate(line: string, patterns: readonly CompiledPattern[]): boolean {
+  if (RAW_CORE.test(line)) return true;
+  return patterns.some((pattern) => pattern.variant.startsWith('custom-') && pattern.mention.test(line));
+}
+
+/** How a record carries the gate, with the variant of the wording when it is an error record; null when it does not. */
+export function gateMention(record: TranscriptRecord, patterns: readonly CompiledPattern[]): { kind: GateRecordKind; variant: string } | null {
+  const texts = recordTexts(record);
+  const errorText = record.isApiErrorMessage === true ? texts.map((text) => matchMessageText(text, patterns)).find((variant) => variant !== null) ?? null : null;
+  if (record.type === 'assistant' && record.isApiErrorMessage === true) {
+    const tagged = record.apiError === GATE_API_ERROR;
+    const inDetails = typeof record.errorDetails === 'string' && mentionsGate(record.errorDetails, patterns);
+    if (errorText !== null || tagged || inDetails) {
+      const variant = errorText ?? (tagged ? `api-error:${GATE_API_ERROR}` : 'error-details');
+      return { kind: record.isSidechain === true ? 'sidechain-error' : 'main-error', variant };
+    }
+  }
+  const mentioned = texts.some((text) => mentionsGate(text, patterns));
+  if (!mentioned) return null;
+  if (record.isSidechain === true) return { kind: 'other', variant: 'sidechain-text' };
+  if (record.type === 'user') {
+    if (hasToolResult(record)) return { kind: 'tool-result', variant: 'tool-result' };
+    // The CLI's own output of a slash command (`/compact` failing on the gate) is written as a user line.
+    const stderr = texts.find((text) => text.trimStart().startsWith('<local-command-stderr>'));
+    const variant = stderr === undefined ? null : matchMessageText(stderr, patterns);
+    if (variant !== null) return { kind: 'main-error', variant };
+    return { kind: 'user-text', variant: 'user-text' };
+  }
+  if (record.type === 'system') {
+    // A compaction that failed on the gate, reported by the CLI as a system line.
+    const variant = texts.map((text) => matchMessageText(text, patterns)).find((found) => found !== null) ?? matchMessageText(String(record.content ?? ''), patterns);
+    if (variant != null && variant.startsWith('compaction:')) return { kind: 'main-error', variant };
+    return { kind: 'other', variant: 'system-text' };
+  }
+  if (record.type === 'assistant') return { kind: 'assistant-text', variant: 'assistant-text' };
+  return { kind: 'other', variant: `${record.type ?? 'untyped'}-text` };
+}
+
+/** What the transcript says about the context at the time of the gate. */
+export interface ContextFigures {
+  /** input + cache read + cache creation of the last main reply, or the post-compaction size; null if none was found. */
+  contextTokens: number | null;
+  /** Rough tokens of what the main session added after that reply (prompts, tool results, images). */
+  pendingTokens: number;
+  /** `requestedModel` (or `message.model`) of the last main reply; may carry `[1m]`. */
+  requestedModel: string | null;
+  /** How the context figure was found. */
+  source: 'reply' | 'compact-boundary' | 'none' | 'scan-limit';
+}
+
+/** Tokens counted for one image block (the API bills images by size, about this much for a screenshot). */
+const IMAGE_TOKENS = 1600;
+
+/**
+ * Reads the transcript backwards from its end to the last main reply: its usage, its model,
+ * and an estimate of what was added since (the refused request is that reply's context plus
+ * these). A `compact_boundary` newer than the reply replaces the reply's figure by the
+ * boundary's `postTokens`. Gate and other error records are skipped.
+ */
+export function contextBeforeGate(file: string, limitBytes = 256 * 1024 * 1024): ContextFigures {
+  let pendingChars = 0;
+  let images = 0;
+  let figures: ContextFigures | null = null;
+  let reachedStart = true;
+  let readBytes = 0;
+  scanBackward(
+    file,
+    (line) => {
+      readBytes += line.bytes + 1;
+      if (line.text === null) {
+        // An oversize line is a huge tool result or image: count it, bytes as characters.
+        pendingChars += line.bytes;
+        return false;
+      }
+      const record = parseRecord(line.text);
+      if (!record) return false;
+      if (isMainAssistantReply(record) && record.message?.usage) {
+        const model = typeof record.requestedModel === 'string' ? record.requestedModel : record.message.model ?? null;
+        figures = { contextTokens: contextTokens(record.message.usage), pendingTokens: 0, requestedModel: model, source: 'reply' };
+        return true;
+      }
+      if (isCompactBoundary(record) && typeof record.compactMetadata?.postTokens === 'number') {
+        figures = { contextTokens: record.compactMetadata.postTokens, pendingTokens: 0, requestedModel: null, source: 'compact-boundary' };
+        return true;
+      }
+      if (record.type === 'user' && record.isSidechain !== true) {
+        for (const text of recordTexts(record)) pendingChars += text.length;
+        images += countImages(record);
+      }
+      return false;
+    },
+    { limitBytes },
+  );
+  if (figures === null && readBytes >= limitBytes) reachedStart = false;
+  const pendingTokens = Math.ceil(pendingChars / 4) + images * IMAGE_TOKENS;
+  const found = figures as ContextFigures | null;
+  if (found === null) return { contextTokens: null, pendingTokens, requestedModel: null, source: reachedStart ? 'none' : 'scan-limit' };
+  if (found.source === 'compact-boundary') {
+    // Keep the model of the reply before the boundary for the log: one more bounded look.
+    return { ...found, pendingTokens, requestedModel: lastRequestedModel(file, limitBytes) };
+  }
+  return { ...found, pendingTokens };
+}
+
+/** The requestedModel of the newest main reply, or null. */
+export function lastRequestedModel(file: string, limitBytes = 64 * 1024 * 1024): string | null {
+  let model: string | null = null;
+  scanBackward(
+    file,
+    (line) => {
+      if (line.text === null) return false;
+      const record = parseRecord(line.text);
+      if (record && isMainAssistantReply(record)) {
+        model = typeof record.requestedModel === 'string' ? record.requestedModel : record.message?.model ?? null;
+        return model !== null;
+      }
+      return false;
+    },
+    { limitBytes },
+  );
+  return model;
+}
+
+/** The case and why, with the figures behind it. */
+export interface Classification extends ContextFigures {
+  case: GateCase;
+  /** One short line for the log: the rule that decided and its figures, never conversation text. */
+  reason: string;
+}
+
+/**
+ * The decision:
+ * - C when the gate's words were not the main session's own error record (a subagent's
+ *   error, a tool result, a prompt, the model's text): nothing of the main session is blocked.
+ * - A when the context of the refused request, estimated as the last reply's context plus
+ *   what was added since, reaches `caseAMinTokens`: the conversation itself is too big for
+ *   the standard window and compaction brings it back.
+ * - B otherwise: the first request of a session (no earlier reply) or a small context, i.e.
+ *   the refusal comes from the account or model setting, and compaction would not help.
+ * - Unknown context (no reply within the scan limit of a huge file): A, because a
+ *   transcript that big is large, and compacting a small one fails harmlessly.
+ * A `[1m]` requested model is reported, not used as a rule: the gate itself says the
+ * request carried the 1M beta, so the figure is what tells A from B.
+ */
+export function decideCase(kind: GateRecordKind, figures: ContextFigures, thresholds: Config['cases']): Classification {
+  const { contextTokens: context, pendingTokens } = figures;
+  if (kind !== 'main-error') return { ...figures, case: 'C', reason: `gate text in a ${kind} record, not the main session's error` };
+  if (figures.source === 'scan-limit') return { ...figures, case: 'A', reason: 'no main reply within the scanned tail of a large transcript; assumed large' };
+  if (context === null) return { ...figures, case: 'B', reason: `first request of the session (no earlier reply; ~${pendingTokens} tokens pending)` };
+  const estimate = context + pendingTokens;
+  const oneM = figures.requestedModel?.toLowerCase().endsWith('[1m]') === true ? ', [1m] model' : '';
+  if (estimate >= thresholds.caseAMinTokens) {
+    return { ...figures, case: 'A', reason: `context ${context} + ~${pendingTokens} pending >= ${thresholds.caseAMinTokens}${oneM}` };
+  }
+  return { ...figures, case: 'B', reason: `context ${context} + ~${pendingTokens} pending < ${thresholds.caseAMinTokens}${oneM}` };
+}
+
+/** Reads the figures from the transcript (for C too: the log keeps them) and decides. */
+export function classifyOccurrence(file: string, kind: GateRecordKind, thresholds: Config['cases']): Classification {
+  return decideCase(kind, contextBeforeGate(file), thresholds);
+}

@@ -1,0 +1,196 @@
+// The screen channel: a pure streaming detector fed the decoded PTY output, which reports
+// the CLI's own rendering of the gate error. No timers, no I/O, bounded memory.
+import { ANCHOR, COMPACTION_LEAD_INS, LEAD_INS, TURN_MARKERS, compilePatterns, matchBody, type CompiledPattern } from './patterns.js';
+import { normalizeScreenText } from './normalize.js';
+
+/** One rendering of the gate error on screen. */
+export interface GateMatch {
+  /** Which wording, e.g. `usage-credits-1m`, `compaction:usage-credits-1m`, `custom-1`. */
+  variant: string;
+  /**
+   * True when this is a redraw of an error already reported: no request was seen on screen
+   * since the last reported match (or since construction / `rebase()`). A caller counting
+   * occurrences from the screen alone skips these; a caller that can check the transcript
+   * may still look there.
+   */
+  repaint: boolean;
+  /** Offset of the match's `Error:` in the stream, in characters pushed since construction. */
+  offset: number;
+}
+
+export interface ScreenDetectorOptions {
+  /**
+   * `claude -p` output: no TUI, so no redraws and no busy footer; every match is new, and
+   * `API Error:` at the start of a line counts as the CLI's rendering.
+   */
+  print?: boolean;
+}
+
+/** Raw characters kept before an anchor: enough for the lead-in (`● API`, `Error during compaction: API`) with its escapes. */
+const LOOKBACK = 512;
+/** Raw characters after an anchor within which the core must be drawn. */
+const LOOKAHEAD = 4096;
+/** Normalized characters of the body past which no pattern can still match. */
+const MAX_BODY = 400;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const LEAD_IN = new RegExp(`(?:${LEAD_INS.map(escapeRegExp).join('|')})\\s?[:·]?\\s?API\\s$`);
+const COMPACTION_LEAD_IN = new RegExp(`(?:${COMPACTION_LEAD_INS.map(escapeRegExp).join('|')})\\s?[:·]?\\s?API\\s$`);
+const LINE_START_LEAD_IN = /\nAPI\s$/;
+
+type Verdict = { kind: 'match'; variant: string } | { kind: 'pending' } | { kind: 'no' };
+
+/**
+ * Streaming detector of the gate error as the CLI renders it.
+ *
+ * How it stays cheap: each chunk is searched (`indexOf`) for `Error:`, a word every
+ * rendering has unbroken; only around such an anchor is a window normalized
+ * (`normalizeScreenText`) and matched. The window is `LOOKBACK` raw characters before the
+ * anchor (the lead-in: `●`/`⏺`/`⎿`/`Error during compaction:` then `API`) and up to
+ * `LOOKAHEAD` after it (the core); an anchor whose core is not drawn yet stays pending
+ * across chunks until the core arrives or the lookahead is exhausted. Memory is a tail of
+ * at most LOOKBACK + LOOKAHEAD + one chunk.
+ *
+ * One event per occurrence: the gate needs a request, and a request shows the busy footer
+ * (`esc to interrupt`) or `Compacting conversation…` on screen. A match is new when such a
+ * marker was drawn since the last new match; otherwise it is a repaint (the TUI redrawing
+ * the same conversation on a resize, a scroll, `ctrl+o`, or a `--resume` that replays old
+ * errors) and is returned with `repaint: true`. The detector starts, and `rebase()` puts it
+ * back, in the state "nothing new until a request is seen". The transcript stays the
+ * authority: see GateWatcher.
+ */
+export class ScreenDetector {
+  /** Extra patterns from the config that are not valid regular expressions (skipped). */
+  readonly invalidPatterns: readonly string[];
+  private readonly patterns: CompiledPattern[];
+  private readonly print: boolean;
+  /** Characters pushed so far: the absolute offset of the end of the stream. */
+  private pos = 0;
+  /** The last raw characters of the stream: covers [pos - tail.length, pos). */
+  private tail = '';
+  /** Absolute offsets of anchors whose core may still be drawn. */
+  private pending: number[] = [];
+  /** A request was seen on screen since the last new match. */
+  private armed: boolean;
+  /** Turn markers before this absolute offset have been looked at already. */
+  private markerFrom = 0;
+
+  constructor(extraPatterns: readonly string[] = [], options: ScreenDetectorOptions = {}) {
+    const { patterns, invalid } = compilePatterns(extraPatterns);
+    this.patterns = patterns;
+    this.invalidPatterns = invalid;
+    this.print = options.print === true;
+    this.armed = this.print;
+  }
+
+  /** Feeds the next decoded chunk; returns the renderings completed by it, in stream order. */
+  push(chunk: string): GateMatch[] {
+    if (chunk.length === 0) return [];
+    const chunkAt = this.pos;
+    const edge = this.edge(chunk);
+    const hasAnchor = chunk.indexOf(ANCHOR) !== -1 || edge.text.indexOf(ANCHOR) !== -1;
+    if (!hasAnchor && this.pending.length === 0) {
+      if (!this.armed && !this.print && this.hasMarker(chunk, edge.text)) this.armed = true;
+      this.advance(chunk);
+      return [];
+    }
+
+    // Slow path: near a candidate. Work on tail + chunk with absolute offsets.
+    const text = this.tail + chunk;
+    const base = chunkAt - this.tail.length;
+    this.pos += chunk.length;
+    const anchors = [...this.pending, ...findAll(text, ANCHOR, Math.max(0, chunkAt - base - (ANCHOR.length - 1))).map((at) => at + base)];
+    const markers = this.print ? [] : findMarkers(text, Math.max(0, this.markerFrom - base)).map((at) => at + base);
+    const matches: GateMatch[] = [];
+    const stillPending: number[] = [];
+    let mi = 0;
+    for (const at of anchors) {
+      // Markers drawn before this anchor arm it; none are consumed past a pending anchor, whose verdict is not known yet.
+      if (stillPending.length === 0) {
+        while (mi < markers.length && (markers[mi] as number) < at) {
+          this.armed = true;
+          mi++;
+        }
+      }
+      const verdict = this.judge(text, base, at);
+      if (verdict.kind === 'pending') stillPending.push(at);
+      else if (verdict.kind === 'match') {
+        matches.push({ variant: verdict.variant, repaint: !this.armed, offset: at });
+        if (!this.print) this.armed = false;
+        while (mi < markers.length && (markers[mi] as number) < at) mi++;
+      }
+    }
+    if (stillPending.length === 0) {
+      if (mi < markers.length) this.armed = true;
+      this.markerFrom = Math.max(0, this.pos - maxMarkerLength());
+    } else {
+      this.markerFrom = stillPending[0] as number;
+    }
+    this.pending = stillPending;
+    const keepFrom = Math.min(this.pos - LOOKBACK, stillPending.length > 0 ? (stillPending[0] as number) - LOOKBACK : Infinity, this.markerFrom);
+    this.tail = text.slice(Math.max(0, keepFrom - base));
+    return matches;
+  }
+
+  /** From now on, a match is a repaint until a request is seen on screen (call after a resume). */
+  rebase(): void {
+    if (this.print) return;
+    this.armed = false;
+    this.markerFrom = this.pos;
+  }
+
+  /** Decides one anchor: the lead-in before it, the core after it. */
+  private judge(text: string, base: number, at: number): Verdict {
+    const rel = at - base;
+    const lookbackStart = Math.max(0, rel - LOOKBACK);
+    let before = normalizeScreenText(text, lookbackStart, rel);
+    if (this.print && base + lookbackStart === 0) before = `\n${before}`;
+    const compaction = COMPACTION_LEAD_IN.test(before);
+    if (!compaction && !LEAD_IN.test(before) && !(this.print && LINE_START_LEAD_IN.test(before))) return { kind: 'no' };
+    const lookaheadEnd = Math.min(text.length, rel + LOOKAHEAD);
+    const after = normalizeScreenText(text, rel + ANCHOR.length, lookaheadEnd);
+    const body = after.trimStart().slice(0, MAX_BODY);
+    const variant = matchBody(body, this.patterns);
+    if (variant !== null) return { kind: 'match', variant: compaction ? `compaction:${variant}` : variant };
+    return body.length < MAX_BODY && lookaheadEnd - rel < LOOKAHEAD ? { kind: 'pending' } : { kind: 'no' };
+  }
+
+  /** The last few characters of the tail and the first few of the chunk: where a word may straddle the split. */
+  private edge(chunk: string): { text: string } {
+    const width = maxMarkerLength() - 1;
+    return { text: this.tail.slice(-width) + chunk.slice(0, width) };
+  }
+
+  private hasMarker(chunk: string, edge: string): boolean {
+    return TURN_MARKERS.some((marker) => chunk.indexOf(marker) !== -1 || edge.indexOf(marker) !== -1);
+  }
+
+  /** Fast path: keep only the last LOOKBACK characters. */
+  private advance(chunk: string): void {
+    this.pos += chunk.length;
+    if (chunk.length >= LOOKBACK) this.tail = chunk.slice(-LOOKBACK);
+    else {
+      this.tail += chunk;
+      if (this.tail.length > 2 * LOOKBACK) this.tail = this.tail.slice(-LOOKBACK);
+    }
+    this.markerFrom = Math.max(0, this.pos - (maxMarkerLength() - 1));
+  }
+}
+
+let markerLength = 0;
+function maxMarkerLength(): number {
+  if (markerLength === 0) markerLength = Math.max(ANCHOR.length, ...TURN_MARKERS.map((marker) => marker.length));
+  return markerLength;
+}
+
+function findAll(text: string, needle: string, from: number): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(needle, from); at !== -1; at = text.indexOf(needle, at + 1)) found.push(at);
+  return found;
+}
+
+function findMarkers(text: string, from: number): number[] {
+  const found: number[] = [];
+  for (const marker of TURN_MARKERS) found.push(...findAll(text, marker, from));
+  return found.sort((a, b) => a - b);
+}
