@@ -2,6 +2,8 @@
 // command.
 import type { Command } from 'commander';
 import { register as run } from './run.js';
+import { register as recover } from './recover.js';
+import { register as pruneImages } from './prune-images.js';
 import { register as log } from './log.js';
 import { register as stats } from './stats.js';
 import { register as config } from './config.js';
@@ -10,6 +12,8 @@ import { register as installAlias } from './install-alias.js';
 
 export const commands: Array<(program: Command) => void> = [
   run,
+  recover,
+  pruneImages,
   log,
   stats,
   config,

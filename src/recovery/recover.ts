@@ -62,10 +62,6 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-function defaultPrint(text: string): void {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-}
-
 /** The commands that finish a case-A recovery by hand. */
 function byHand(request: RecoveryRequest, deps: RecoveryDeps, transcriptPath: string | null): string[] {
   const config = deps.config;
@@ -101,7 +97,7 @@ export async function recoverOccurrence(
 ): Promise<RecoveryResult> {
   const now = deps.now ?? Date.now;
   const started = now();
-  const print = deps.print ?? defaultPrint;
+  const print = deps.print ?? ((text: string) => control.status(text.endsWith('\n') ? text : `${text}\n`));
   const env = deps.env ?? process.env;
   const log: LogSink = deps.log;
   const sessionKey = request.sessionId ?? `cwd:${request.cwd}`;
@@ -148,8 +144,8 @@ export async function recoverOccurrence(
       const reason = !request.sessionId ? 'the session id is unknown' : `the transcript was not found at ${transcriptPath}`;
       return gaveUp(reason, [], [`claude-recover: the 1M-context gate blocked this session, but ${reason}, so it cannot be compacted.`, ...byHand(request, deps, transcriptPath)].join('\n'));
     }
-    const decision = await claim('recover');
-    if (!decision.allowed) {
+    const decision = deps.skipLoopGuard ? null : await claim('recover');
+    if (decision && !decision.allowed) {
       const reason = `loop guard: ${decision.recent} recoveries of this session in the last ${decision.windowMinutes} minutes`;
       return gaveUp(reason, [], [
         `claude-recover: session ${id} hit the 1M-context gate again after ${decision.recent} recoveries in ${decision.windowMinutes} minutes; leaving it alone so it does not restart for ever (config loopGuard).`,
@@ -213,7 +209,8 @@ async function caseB(
   const first = await runSteps([stop], { request, transcriptPath: transcriptPath ?? '', deps, control, state });
   if (first.failed) return gaveUp('case B: the blocked claude could not be stopped', first.tried, explanation.join('\n'));
   control.status('');
-  (deps.print ?? defaultPrint)([...explanation, `  Restarting ${request.sessionId ? 'this session' : 'claude'} with ${model}, once.`].join('\n'));
+  const print = deps.print ?? ((text: string) => control.status(`${text}\n`));
+  print([...explanation, `  Restarting ${request.sessionId ? 'this session' : 'claude'} with ${model}, once.`].join('\n'));
   const second = await runSteps(rest, { request, transcriptPath: transcriptPath ?? '', deps, control, state });
   const tried = [...first.tried, ...second.tried];
   const result = gaveUp(reason, tried, explanation.join('\n'));

@@ -41,8 +41,13 @@ export interface RecoveryDeps {
   stateDir: string;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
-  /** Writes a multi-line notice while no child owns the screen (default: stderr). */
+  /**
+   * Writes a multi-line notice while no child owns the screen. Default: ChildControl.status
+   * with the text and a final newline (the terminal is raw there: status turns \n into \r\n).
+   */
   print?: (text: string) => void;
+  /** For `claude-recover recover`, run by hand on purpose: the loop guard neither counts nor stops it. */
+  skipLoopGuard?: boolean;
   /** Milliseconds between spinner frames; 0 shows one status line per step. */
   spinnerMs?: number;
   probe?: Probe;
@@ -109,8 +114,8 @@ function stopStep(): Step {
     async run({ control, state }) {
       const stopped = await control.stop();
       state.childOnScreen = false;
-      const status = stopped.signal ? `signal ${stopped.signal}` : `exit ${stopped.exitCode ?? 'unknown'}`;
-      return { ok: true, exitCode: stopped.exitCode, timedOut: stopped.timedOut, detail: `how=${stopped.how}, ${status}` };
+      const status = stopped.signal ? `, signal ${stopped.signal}` : stopped.exitCode !== null ? `, exit ${stopped.exitCode}` : '';
+      return { ok: true, exitCode: stopped.exitCode, timedOut: stopped.timedOut, detail: `how=${stopped.how}${status}` };
     },
   };
 }

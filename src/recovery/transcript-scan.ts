@@ -2,7 +2,7 @@
 // user typed, whether a compaction landed after a given offset, and a whole-file integrity
 // check (every line parses, the parentUuid chain).
 import { createHash } from 'node:crypto';
-import { isCompactBoundary, parseRecord, userPromptText, type TranscriptRecord } from '../transcript/records.js';
+import { contextTokens, isCompactBoundary, isMainAssistantReply, parseRecord, userPromptText, type TranscriptRecord } from '../transcript/records.js';
 import { readLines, readLinesBackward } from './lines.js';
 
 /** The last prompt the user typed (searched in the last 64 MiB), or null. */
@@ -14,6 +14,32 @@ export async function lastUserPrompt(file: string): Promise<string | null> {
     if (text !== null && text.trim() !== '') return text;
   }
   return null;
+}
+
+export interface SessionFacts {
+  /** The last `requestedModel` (keeps a `[1m]` suffix). */
+  requestedModel: string | null;
+  /** The CLI version of the last record that has one. */
+  version: string | null;
+  /** The context size of the last real assistant reply (input + cache read + cache creation). */
+  contextTokens: number | null;
+  /** The directory the session ran in, as its records say. */
+  cwd: string | null;
+}
+
+/** What the transcript says about the session (searched backwards in the last 64 MiB). */
+export async function sessionFacts(file: string): Promise<SessionFacts> {
+  const facts: SessionFacts = { requestedModel: null, version: null, contextTokens: null, cwd: null };
+  for await (const line of readLinesBackward(file)) {
+    const record = parseRecord(line.bytes.toString('utf8'));
+    if (!record) continue;
+    if (facts.requestedModel === null && typeof record.requestedModel === 'string') facts.requestedModel = record.requestedModel;
+    if (facts.version === null && typeof record.version === 'string') facts.version = record.version;
+    if (facts.cwd === null && typeof record.cwd === 'string') facts.cwd = record.cwd;
+    if (facts.contextTokens === null && isMainAssistantReply(record) && record.message?.usage) facts.contextTokens = contextTokens(record.message.usage);
+    if (facts.requestedModel !== null && facts.version !== null && facts.contextTokens !== null && facts.cwd !== null) break;
+  }
+  return facts;
 }
 
 /** True when a `compact_boundary` record starts at or after `offset`. */
