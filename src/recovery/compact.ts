@@ -45,12 +45,27 @@ interface CompactEvent {
   compact_error?: unknown;
   is_error?: unknown;
   result?: unknown;
+  message?: { model?: unknown; content?: unknown };
 }
 
-/** Reads the compaction outcome from stream-json output (one JSON object a line). */
+/** The text of the CLI's own (`<synthetic>`) assistant message, where 2.1.100 puts a compaction error. */
+function syntheticText(event: CompactEvent): string | null {
+  if (event.type !== 'assistant' || event.message?.model !== '<synthetic>' || !Array.isArray(event.message.content)) return null;
+  const block: unknown = event.message.content[0];
+  if (!block || typeof block !== 'object') return null;
+  const text = (block as { text?: unknown }).text;
+  return typeof text === 'string' && /^Error/.test(text) ? text : null;
+}
+
+/**
+ * Reads the compaction outcome from stream-json output (one JSON object a line). Since
+ * about 2.1.200 a status event carries `compact_result`; 2.1.100 has none, only a
+ * `compact_boundary` event on success and a synthetic `Error: …` message on failure.
+ */
 export function readCompactEvents(stdout: string): { compactResult: string | null; error: string | null; boundaryEvent: boolean } {
   let compactResult: string | null = null;
   let error: string | null = null;
+  let synthetic: string | null = null;
   let boundaryEvent = false;
   for (const line of stdout.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -65,11 +80,13 @@ export function readCompactEvents(stdout: string): { compactResult: string | nul
       if (typeof event.compact_error === 'string') error = event.compact_error;
     }
     if (event.type === 'system' && event.subtype === 'compact_boundary') boundaryEvent = true;
+    synthetic ??= syntheticText(event);
     if (event.type === 'result' && event.is_error === true && error === null && typeof event.result === 'string') {
       error = event.result;
     }
   }
-  return { compactResult, error, boundaryEvent };
+  // A success replays earlier messages, an older failure's synthetic error among them.
+  return { compactResult, error: error ?? (compactResult === null && !boundaryEvent ? synthetic : null), boundaryEvent };
 }
 
 function firstLine(text: string, max = 160): string {
@@ -111,7 +128,9 @@ export async function runCompaction(options: CompactionOptions): Promise<Compact
     return { ...base, ok: false, error: 'timed out', boundary: false, detail: `timed out after ${options.timeoutMs} ms` };
   }
   if (result.isCanceled) return { ...base, ok: false, error: 'canceled', boundary: false, detail: 'canceled' };
-  if (events.compactResult !== 'success') {
+  // Without compact_result (2.1.100), the boundary event stands in for it; the transcript decides.
+  const reported = events.compactResult ?? (events.boundaryEvent ? 'success' : null);
+  if (reported !== 'success') {
     const error = events.error ?? (firstLine(stderr) || firstLine(stdout) || null);
     const detail = events.compactResult
       ? `compact_result=${events.compactResult}${error ? `: ${firstLine(error)}` : ''}`
@@ -128,5 +147,6 @@ export async function runCompaction(options: CompactionOptions): Promise<Compact
       detail: 'compact_result=success but no new compact_boundary in the transcript',
     };
   }
-  return { ...base, ok: true, error: null, boundary, detail: 'compact_result=success, compact_boundary written' };
+  const said = events.compactResult ? 'compact_result=success' : 'compact_boundary event';
+  return { ...base, ok: true, error: null, boundary, detail: `${said}, compact_boundary written` };
 }

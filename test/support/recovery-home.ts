@@ -2,7 +2,7 @@
 // transcript in place, synthetic transcripts with image blocks, and a ChildControl that
 // records what recovery asked of the terminal.
 import { randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,8 +12,17 @@ import type { ChildControl, StopResult } from '../../src/recovery/types.js';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FAKE_CLAUDE = path.join(REPO, 'test', 'fixtures', 'fake-claude', 'claude');
 export const REAL_TRANSCRIPTS = path.join(REPO, 'test', 'fixtures', 'real', 'transcripts');
-/** The session id inside the real 2.1.330 captures. */
-export const REAL_SESSION = '759f22e7-9e09-46fb-8cbd-d46eedb12600';
+/** The session id of a real capture (its records' sessionId). */
+export function captureSession(name: string): string {
+  for (const line of readFileSync(path.join(REAL_TRANSCRIPTS, name), 'utf8').split('\n')) {
+    const id = line ? (JSON.parse(line) as { sessionId?: unknown }).sessionId : undefined;
+    if (typeof id === 'string') return id;
+  }
+  throw new Error(`expected a sessionId in ${name}, got none`);
+}
+
+/** The session id inside the real 2.1.330 gate capture the tests use most. */
+export const REAL_SESSION = captureSession('2.1.330-oauth-sub-70-gate.jsonl');
 
 export interface RecoveryHome {
   root: string;
@@ -54,7 +63,7 @@ export function makeHome(): RecoveryHome {
 }
 
 /** Copies a real capture into the home as the transcript of `sessionId`. */
-export function installRealTranscript(home: RecoveryHome, name: string, sessionId = REAL_SESSION): string {
+export function installRealTranscript(home: RecoveryHome, name: string, sessionId = captureSession(name)): string {
   const file = home.transcript(sessionId);
   copyFileSync(path.join(REAL_TRANSCRIPTS, name), file);
   return file;

@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readCompactEvents, runCompaction } from '../../../src/recovery/compact.js';
-import { FAKE_CLAUDE, installRealTranscript, makeHome, REAL_SESSION, REPO, type RecoveryHome } from '../../support/recovery-home.js';
+import { checkIntegrity } from '../../../src/recovery/transcript-scan.js';
+import { captureSession, FAKE_CLAUDE, installRealTranscript, makeHome, REAL_SESSION, REPO, type RecoveryHome } from '../../support/recovery-home.js';
 import path from 'node:path';
 
 let home: RecoveryHome;
@@ -25,8 +26,20 @@ function run(model: string, env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000) {
 }
 
 describe('readCompactEvents', () => {
+  const real = path.join(REPO, 'test', 'fixtures', 'real', 'compact');
+  const read = (name: string) => readCompactEvents(readFileSync(path.join(real, name), 'utf8'));
+
+  it('reads 2.1.200, which has compact_result', () => {
+    expect(read('2.1.200-success.jsonl')).toEqual({ compactResult: 'success', error: null, boundaryEvent: true });
+    expect(read('2.1.200-failed.jsonl')).toMatchObject({ compactResult: 'failed', boundaryEvent: false });
+  });
+
+  it('reads 2.1.100, which has no compact_result: the boundary event, or a synthetic error message', () => {
+    expect(read('2.1.100-success.jsonl')).toEqual({ compactResult: null, error: null, boundaryEvent: true });
+    expect(read('2.1.100-failed.jsonl')).toMatchObject({ compactResult: null, boundaryEvent: false, error: expect.stringMatching(/^Error: Error during compaction: API Error: 400/) });
+  });
+
   it('reads the real CLI success and failure output', () => {
-    const real = path.join(REPO, 'test', 'fixtures', 'real', 'compact');
     expect(readCompactEvents(readFileSync(path.join(real, '2.1.330-success.jsonl'), 'utf8'))).toEqual({ compactResult: 'success', error: null, boundaryEvent: true });
     expect(readCompactEvents(readFileSync(path.join(real, '2.1.330-failed.jsonl'), 'utf8'))).toEqual({
       compactResult: 'failed',
@@ -60,6 +73,19 @@ describe('runCompaction', () => {
     installRealTranscript(home, '2.1.330-oauth-sub-70-gate.jsonl');
     const result = await run('opus', { FAKE_CLAUDE_HANG_MODELS: 'opus' }, 1_500);
     expect(result).toMatchObject({ ok: false, timedOut: true });
+  });
+
+  it.each(['2.1.100', '2.1.200'])('works with the output and records of %s', async (version) => {
+    const gate = `${version}-oauth-70-gate.jsonl`;
+    const session = captureSession(gate);
+    installRealTranscript(home, gate);
+    const args = { claudePath: FAKE_CLAUDE, sessionId: session, cwd: home.cwd, transcriptPath: home.transcript(session), timeoutMs: 20_000 };
+    const failed = await runCompaction({ ...args, model: 'opus', env: { ...home.env, FAKE_CLAUDE_VERSION: version, FAKE_CLAUDE_FAIL_MODELS: 'opus' } });
+    expect(failed).toMatchObject({ ok: false, exitCode: 0 });
+    expect(failed.detail).toContain('Error during compaction');
+    const done = await runCompaction({ ...args, model: 'claude-haiku-4-5-20251001', env: { ...home.env, FAKE_CLAUDE_VERSION: version } });
+    expect(done).toMatchObject({ ok: true, boundary: true });
+    expect((await checkIntegrity(home.transcript(session))).malformed).toBe(0);
   });
 
   it('reports a missing session', async () => {

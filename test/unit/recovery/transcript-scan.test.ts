@@ -1,13 +1,30 @@
-import { appendFileSync, statSync } from 'node:fs';
+import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasCompactBoundarySince, lastUserPrompt } from '../../../src/recovery/transcript-scan.js';
-import { installRealTranscript, makeHome, syntheticTranscript, writeTranscript, type RecoveryHome } from '../../support/recovery-home.js';
+import { hasCompactBoundarySince, lastUserPrompt, sessionFacts } from '../../../src/recovery/transcript-scan.js';
+import { installRealTranscript, makeHome, REAL_TRANSCRIPTS, syntheticTranscript, writeTranscript, type RecoveryHome } from '../../support/recovery-home.js';
 
 let home: RecoveryHome;
 beforeEach(() => {
   home = makeHome();
 });
 afterEach(() => home.cleanup());
+
+const GATES = readdirSync(REAL_TRANSCRIPTS).filter((name) => name.endsWith('-gate.jsonl'));
+
+describe('the real captures', () => {
+  it.each(GATES)('%s: finds the blocked prompt and the session facts', async (name) => {
+    const file = installRealTranscript(home, name);
+    const prompt = await lastUserPrompt(file);
+    expect(prompt).toMatch(/^\S/);
+    expect(prompt?.startsWith('<')).toBe(false);
+    const facts = await sessionFacts(file);
+    expect(facts.version).toBe(name.split('-')[0]);
+    expect(facts.cwd).toMatch(/\/project$/);
+    // Case B: refused on the first request, so there is no real reply to measure.
+    if (name.includes('caseB')) expect(facts.contextTokens).toBeNull();
+    else expect(facts.contextTokens).toBeGreaterThan(0);
+  });
+});
 
 describe('lastUserPrompt', () => {
   it('finds the blocked prompt in a real gate transcript', async () => {
