@@ -1,0 +1,412 @@
+// `npm run bench`: the wrapper's cost against a C PTY-in-PTY relay measured in the same run,
+// following ../shared/bench-protocol.md. Correctness checks first (bytes exact, gates
+// detected): a failure there exits non-zero. Performance targets missed print FAIL in the
+// table but do not change the exit code (these machines are noisy).
+//
+// Knobs: BENCH_QUICK=1 (about a minute), BENCH_MB (payload size), BENCH_ROUNDS, BENCH_KEYS,
+// BENCH_PROFILE=1 (CPU profile of the wrapper streaming, top functions printed),
+// BENCH_WRAPPER_DETECTION=1|0 (force the events.jsonl detection check on or off).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { armEnv, checkArm, NODE, ROOT, runInScript, sh, THROUGHPUT_ARMS, wrapperCommand } from './arms.mjs';
+import { countWrapperDetections, runScreenDetector, wrapperDetectionWired } from './detection.mjs';
+import { measureKeystrokes } from './latency.mjs';
+import { payload } from './payloads.mjs';
+import { children, sample } from './proc.mjs';
+import { profileWrapper } from './profile.mjs';
+import { median, printTable, spread, verdict } from './stats.mjs';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const MB = Number(process.env.BENCH_MB) || (QUICK ? 16 : 64);
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || (QUICK ? 5 : 7);
+const KEYS = Number(process.env.BENCH_KEYS) || (QUICK ? 1000 : 2000);
+const GAP_US = QUICK ? 1000 : 2000;
+const STARTUP_ROUNDS = QUICK ? 15 : 25;
+const IDLE_WINDOW_MS = 10_000;
+const KINDS = ['tui', 'plain'];
+const ARMS = ['a', 'd', 'w'];
+
+const WORK = path.join(ROOT, '.bench');
+const rows = [];
+let correctnessFailed = false;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
+const log = (line) => process.stderr.write(`${line}\n`);
+const mib = (kib) => kib / 1024;
+
+/** A correctness row: a failure makes the exit code non-zero. */
+function check(metric, figure, ok, target = 'exact') {
+  rows.push({ metric, figure, target, verdict: verdict(ok) });
+  if (!ok) correctnessFailed = true;
+}
+
+/** A performance row: a missed target prints FAIL but is not an exit failure. */
+function perf(metric, figure, target, ok = null) {
+  rows.push({ metric, figure, target, verdict: verdict(ok) });
+}
+
+async function main() {
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('expected a build in dist/, got none: run `npm run bench` (it builds first)');
+  mkdirSync(WORK, { recursive: true });
+  const stateHome = path.join(WORK, 'state');
+  rmSync(stateHome, { recursive: true, force: true });
+  rmSync(path.join(WORK, 'config'), { recursive: true, force: true });
+  mkdirSync(stateHome, { recursive: true });
+  mkdirSync(path.join(WORK, 'config'), { recursive: true });
+  const fifo = path.join(WORK, 'stdin.fifo');
+  rmSync(fifo, { force: true });
+  execFileSync('mkfifo', [fifo]);
+  const stdin = openSync(fifo, 'r+'); // read-write: script never sees EOF on it
+  const devNull = openSync('/dev/null', 'w');
+  const env = armEnv(WORK, { CLAUDE_RECOVER_CLAUDE: '/bin/cat' });
+
+  const load0 = os.loadavg()[0];
+  log(`claude-recover bench: ${QUICK ? 'quick' : 'full'} run, ${MB} MB payloads, ${ROUNDS} rounds + 1 warm-up, ${KEYS} keys; ` +
+    `node ${process.version}, ${os.cpus().length} CPUs, load ${load0.toFixed(2)}`);
+  const payloads = {};
+  for (const kind of KINDS) {
+    payloads[kind] = payload(WORK, kind, MB * 1024 * 1024);
+    const p = payloads[kind];
+    log(`payload ${kind}: ${(p.bytes / 1e6).toFixed(1)} MB, ${((100 * p.escBytes) / p.bytes).toFixed(1)}% escape bytes, ${p.gates} gate messages planted`);
+  }
+
+  // 1. Correctness: every arm byte-exact on both payloads; the wrapper sampled meanwhile.
+  const streaming = {};
+  for (const kind of KINDS) {
+    const p = payloads[kind];
+    for (const arm of ARMS) {
+      // The relay (inner script) and the wrapper are sampled while they stream.
+      const probePidFile = arm === 'a' ? undefined : path.join(WORK, `${arm}.pid`);
+      const result = await checkArm(THROUGHPUT_ARMS[arm](p.path), p.path, { env, stdin, probePidFile, timeoutMs: 60_000 + p.bytes / 1000 });
+      check(`byte-exact (${arm}) ${kind}`, result.problem ?? `${p.bytes} bytes`, result.problem === null);
+      streaming[`${arm}-${kind}`] = result.samples;
+    }
+  }
+
+  // 2. Correctness: the planted gate messages are found, and nothing in the plain payload.
+  for (const kind of KINDS) {
+    const p = payloads[kind];
+    let found;
+    try {
+      found = await runScreenDetector(p.path);
+    } catch (error) {
+      check(`gates detected, ScreenDetector, ${kind}`, error.message, false, `${p.gates}/${p.gates}`);
+      continue;
+    }
+    if (found === null) {
+      rows.push({ metric: `gates detected, ScreenDetector, ${kind}`, figure: 'not present (dist/detect/screen.js)', target: `${p.gates}/${p.gates}`, verdict: 'n/a' });
+      continue;
+    }
+    payloads[kind].detector = found;
+    check(
+      `gates detected, ScreenDetector, ${kind}`,
+      `${found.fresh}/${p.gates} new${found.repaints ? `, ${found.repaints} repaints` : ''}${found.variants.length ? ` (${found.variants.join(', ')})` : ''}`,
+      found.fresh === p.gates,
+      `${p.gates}/${p.gates}`,
+    );
+  }
+  if (wrapperDetectionWired()) {
+    // The check run of (w) on the TUI payload above was the only wrapper run so far.
+    const count = countWrapperDetections(stateHome);
+    check('gates detected, wrapper (events.jsonl)', `${count}/${payloads.tui.gates}`, count === payloads.tui.gates, `${payloads.tui.gates}/${payloads.tui.gates}`);
+  } else {
+    rows.push({ metric: 'gates detected, wrapper (events.jsonl)', figure: 'not wired into run yet', target: `${payloads.tui.gates}/${payloads.tui.gates}`, verdict: 'n/a' });
+  }
+  if (correctnessFailed) log('CORRECTNESS FAILURE: see the table; timing continues so the figures are still reported');
+
+  // 3. Throughput: interleaved rounds, order rotated, round 0 a warm-up.
+  const ms = Object.fromEntries(KINDS.map((kind) => [kind, Object.fromEntries(ARMS.map((arm) => [arm, []]))]));
+  const ratios = Object.fromEntries(KINDS.map((kind) => [kind, { wd: [], da: [], wa: [] }]));
+  for (let round = 0; round <= ROUNDS; round++) {
+    const line = [];
+    for (const kind of rotate(KINDS, round)) {
+      const p = payloads[kind];
+      const times = {};
+      for (const arm of rotate(ARMS, round)) {
+        const result = await runInScript(THROUGHPUT_ARMS[arm](p.path), { env, stdin, stdout: devNull, timeoutMs: 60_000 + p.bytes / 1000 });
+        if (result.code !== 0) check(`timed run (${arm}) ${kind}, round ${round}`, `exit ${result.code ?? result.signal} ${result.stderr}`, false, 'exit 0');
+        times[arm] = result.ms;
+      }
+      if (round === 0) continue;
+      for (const arm of ARMS) ms[kind][arm].push(times[arm]);
+      ratios[kind].wd.push(times.d / times.w);
+      ratios[kind].da.push(times.a / times.d);
+      ratios[kind].wa.push(times.a / times.w);
+      line.push(`${kind} w/d ${(times.d / times.w).toFixed(2)} d/a ${(times.a / times.d).toFixed(2)}`);
+    }
+    log(round === 0 ? 'throughput warm-up round done' : `round ${round}: ${line.join(', ')}`);
+  }
+
+  // 4. Idle wrapper (cat waiting for input) sampled over 10 s while latency and start-up run:
+  //    an idle process costs them nothing, and CPU time is its own whatever the load.
+  const idle = await startIdleWrapper(env, stdin, devNull);
+
+  // 5. Keystroke round trip.
+  let keystrokes = null;
+  try {
+    keystrokes = await measureKeystrokes(WORK, env, { keys: KEYS, gapUs: GAP_US });
+  } catch (error) {
+    perf('keystroke round trip', error.message, 'runs', false);
+  }
+
+  // 6. Start-up over `node -e 0`, both inside script, interleaved.
+  const startupEnv = { ...env, CLAUDE_RECOVER_CLAUDE: '/bin/true' };
+  const startup = { base: [], wrapper: [], diff: [] };
+  for (let round = 0; round <= STARTUP_ROUNDS; round++) {
+    const t = {};
+    for (const which of rotate(['base', 'wrapper'], round)) {
+      const command = which === 'base' ? `${sh(NODE)} -e 0` : wrapperCommand();
+      const result = await runInScript(command, { env: startupEnv, stdin, stdout: devNull, timeoutMs: 30_000 });
+      if (result.code !== 0) check(`start-up run (${which})`, `exit ${result.code ?? result.signal} ${result.stderr}`, false, 'exit 0');
+      t[which] = result.ms;
+    }
+    if (round === 0) continue;
+    startup.base.push(t.base);
+    startup.wrapper.push(t.wrapper);
+    startup.diff.push(t.wrapper - t.base);
+  }
+
+  const idleResult = await idle.finish(IDLE_WINDOW_MS);
+
+  // 7. Micro-benchmarks owned by the detection and recovery work, when they exist.
+  const wrapperCpuPerMB = streamStats(streaming['w-tui'])?.cpuPerMB ?? null;
+  const micro = await microBenchmarks(payloads.tui, wrapperCpuPerMB);
+
+  // The table.
+  for (const kind of KINDS) {
+    perf(`throughput (a) single PTY, ${kind}`, `${mbps(payloads[kind].bytes, ms[kind].a)} MB/s`, 'info (ref ~58 TUI)');
+    perf(`throughput (d) C relay, ${kind}`, `${mbps(payloads[kind].bytes, ms[kind].d)} MB/s`, 'info');
+    perf(`throughput (w) wrapper, ${kind}`, `${mbps(payloads[kind].bytes, ms[kind].w)} MB/s`, 'info');
+  }
+  perf('w/d throughput, TUI (detection as wired)', spread(ratios.tui.wd), '≥ 0.8', median(ratios.tui.wd) >= 0.8);
+  perf('w/d throughput, plain', spread(ratios.plain.wd), '≥ 0.9', median(ratios.plain.wd) >= 0.9);
+  perf('d/a throughput, TUI', spread(ratios.tui.da), 'info (ref 0.56)');
+  perf('d/a throughput, plain', spread(ratios.plain.da), 'info');
+  perf('w/a throughput, TUI', spread(ratios.tui.wa), 'info (ref tuned ~0.5)');
+  if (keystrokes) {
+    const k = keystrokes;
+    const us = (x) => `${Math.round(x)}`;
+    perf('keystroke direct PTY p50/p90/p99', `${us(k.direct.p50)}/${us(k.direct.p90)}/${us(k.direct.p99)} µs`, `info (${k.direct.n} keys)`);
+    perf('keystroke added, C relay p50/p90/p99', `+${us(k.added.relay.p50)}/+${us(k.added.relay.p90)}/+${us(k.added.relay.p99)} µs`, 'info (ref +63/+76/+152)');
+    perf(
+      'keystroke added, wrapper p50/p90/p99',
+      `+${us(k.added.wrapper.p50)}/+${us(k.added.wrapper.p90)}/+${us(k.added.wrapper.p99)} µs`,
+      '≤ 250/400 µs p50/p90',
+      k.added.wrapper.p50 <= 250 && k.added.wrapper.p90 <= 400,
+    );
+  }
+  // Difference of medians; the difference of minima is the least disturbed by other load.
+  const startupOver = median(startup.wrapper) - median(startup.base);
+  const startupMin = Math.min(...startup.wrapper) - Math.min(...startup.base);
+  perf(
+    'start-up over node -e 0 (medians; minima)',
+    `${startupOver.toFixed(1)} ms; ${startupMin.toFixed(1)} ms (node -e 0: ${median(startup.base).toFixed(1)} ms)`,
+    '≤ 40 ms',
+    startupOver <= 40,
+  );
+  if (idleResult.error) perf('idle CPU over 10 s', idleResult.error, '≤ 5 ms', false);
+  else {
+    const when = idleResult.bursts.length ? ` at ${idleResult.bursts.slice(0, 4).join(', ')} after start` : '';
+    perf(
+      'idle CPU over 10 s (from 0.5 s after start)',
+      `${idleResult.cpuMs.toFixed(2)} ms (stat ticks ${idleResult.statCpuMs} ms), ${idleResult.switches} wake-ups${when}`,
+      '≤ 5 ms',
+      idleResult.cpuMs <= 5,
+    );
+    perf('RSS idle (VmRSS, VmHWM)', `${mib(idleResult.rssKiB).toFixed(1)} MiB, peak ${mib(idleResult.hwmKiB).toFixed(1)} MiB`, '≤ 50 MiB', mib(idleResult.rssKiB) <= 50);
+  }
+  for (const kind of KINDS) {
+    const s = streaming[`w-${kind}`];
+    if (!s || s.length === 0) {
+      perf(`RSS streaming, ${kind}`, 'no samples (run too short?)', '≤ 64 MiB', false);
+      continue;
+    }
+    const hwm = Math.max(...s.map((x) => x.hwmKiB));
+    perf(`RSS streaming (VmHWM), ${kind}`, `${mib(hwm).toFixed(1)} MiB`, '≤ 64 MiB', mib(hwm) <= 64);
+  }
+  for (const kind of KINDS) {
+    const w = streamStats(streaming[`w-${kind}`]);
+    const d = streamStats(streaming[`d-${kind}`]);
+    const describe = (x) => (x === null ? 'n/a' : `${x.cpuPerMB.toFixed(1)} ms/MB (${x.userShare}% user), ${(x.bytesPerRead / 1024).toFixed(1)} KiB/read`);
+    perf(`CPU per MB streamed, ${kind}: wrapper | relay`, `${describe(w)} | ${describe(d)}`, 'info');
+  }
+  const detector = payloads.tui.detector;
+  if (detector && wrapperCpuPerMB) {
+    const perMB = detector.feedMs / (detector.bytes / 1e6);
+    const share = perMB / wrapperCpuPerMB;
+    perf('ScreenDetector.push cost (check run), TUI', `${perMB.toFixed(2)} ms/MB = ${(100 * share).toFixed(1)}% of wrapper CPU`, '< 5%', share < 0.05);
+  }
+  rows.push(...micro);
+
+  const load1 = os.loadavg()[0];
+  console.log('');
+  console.log(`claude-recover bench (${QUICK ? 'quick' : 'full'}): ${MB} MB payloads, ${ROUNDS} rounds, load ${load0.toFixed(2)} → ${load1.toFixed(2)}`);
+  for (const kind of KINDS) console.log(`per-round w/d ${kind}: ${ratios[kind].wd.map((r) => r.toFixed(2)).join(' ')}   d/a: ${ratios[kind].da.map((r) => r.toFixed(2)).join(' ')}`);
+  console.log(`per-round start-up over node -e 0 (ms): ${startup.diff.map((d) => d.toFixed(1)).join(' ')}`);
+  console.log('');
+  printTable(rows);
+
+  if (process.env.BENCH_PROFILE === '1') await profileWrapper(WORK, env, stdin, devNull, payloads.tui.path);
+  if (correctnessFailed) {
+    console.log('\nCORRECTNESS FAILURE (bytes lost or changed, gate missed, or an arm failed): exit 1');
+    process.exitCode = 1;
+  }
+}
+
+const mbps = (bytes, times) => (times.length ? (bytes / 1e6 / (median(times) / 1000)).toFixed(1) : 'n/a');
+
+/**
+ * CPU per MB and bytes per read system call while streaming, from the /proc samples of a
+ * relay or wrapper: the bytes it read (from its inner PTY master) count, start-up excluded
+ * (script writes each chunk twice, to the terminal and its typescript: written bytes would mislead).
+ */
+function streamStats(samples) {
+  if (!samples || samples.length < 2) return null;
+  // Streaming has begun once output is written (a starting node also reads files).
+  const start = samples.find((s) => s.wchar - samples[0].wchar > 256 * 1024);
+  const last = samples.at(-1);
+  if (!start || start === last) return null;
+  const mb = (last.rchar - start.rchar) / 1e6;
+  const ticks = last.userMs - start.userMs + (last.systemMs - start.systemMs);
+  return {
+    cpuPerMB: (last.cpuMs - start.cpuMs) / mb,
+    bytesPerRead: (last.rchar - start.rchar) / Math.max(1, last.reads - start.reads),
+    userShare: ticks > 0 ? Math.round((100 * (last.userMs - start.userMs)) / ticks) : 0,
+  };
+}
+
+/**
+ * Starts the wrapper around `cat` (waiting for input) inside script and waits until it is
+ * up; finish(windowMs) returns its CPU time, wake-ups and memory over windowMs from the
+ * first sample, then stops it.
+ */
+async function startIdleWrapper(env, stdin, devNull) {
+  const pidFile = path.join(WORK, 'idle.pid');
+  rmSync(pidFile, { force: true });
+  let scriptChild;
+  const done = runInScript(`echo $$ > ${sh(pidFile)}; exec ${wrapperCommand()}`, {
+    env,
+    stdin,
+    stdout: devNull,
+    timeoutMs: 120_000,
+    onSpawn: (child) => (scriptChild = child),
+  });
+  let pid = null;
+  let startedAt = 0;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (pid === null && existsSync(pidFile)) {
+      pid = Number(readFileSync(pidFile, 'utf8').trim()) || null;
+      startedAt = Date.now();
+    }
+    if (pid !== null && children(pid).length > 0) break;
+    await sleep(20);
+  }
+  const stop = async () => {
+    if (pid !== null) {
+      try {
+        process.kill(pid, 'SIGTERM'); // relayed to cat; the wrapper then exits
+      } catch {
+        // Already gone.
+      }
+    }
+    const timer = setTimeout(() => scriptChild?.kill('SIGKILL'), 5_000);
+    await done;
+    clearTimeout(timer);
+  };
+  if (pid === null || children(pid).length === 0) {
+    await stop();
+    return { finish: async () => ({ error: 'the idle wrapper never started its child' }) };
+  }
+  await sleep(500); // the start-up itself is not idle time
+  const first = sample(pid);
+  const t0 = Date.now();
+  // Sampled every 250 ms (reading /proc does not wake it), to say when any activity happened.
+  const bursts = [];
+  let previous = first;
+  const poller = setInterval(() => {
+    const now = sample(pid);
+    if (now === null || previous === null) return;
+    if (now.switches !== previous.switches) bursts.push(`+${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    previous = now;
+  }, 250);
+  return {
+    async finish(windowMs) {
+      await sleep(Math.max(0, t0 + windowMs - Date.now()));
+      clearInterval(poller);
+      const last = sample(pid);
+      await stop();
+      if (first === null || last === null) return { error: 'the idle wrapper exited early' };
+      return {
+        cpuMs: last.cpuMs - first.cpuMs,
+        statCpuMs: last.statCpuMs - first.statCpuMs,
+        switches: last.switches - first.switches,
+        rssKiB: last.rssKiB,
+        hwmKiB: last.hwmKiB,
+        bursts,
+      };
+    },
+  };
+}
+
+/**
+ * bench/detector.mjs benchDetector(context) and bench/prune.mjs benchPrune(context), when
+ * present. Context: { payloadFile, payloadBytes, passthroughCpuMsPerMB, quick }. Either may
+ * return rows [{ metric, figure, target, pass }] or a plain result: { cpuMsPerMB } or
+ * { mbPerSec } for the detector; { mbPerSec, rssMiB } for prune.
+ */
+async function microBenchmarks(tuiPayload, passthroughCpuMsPerMB) {
+  const out = [];
+  const context = { payloadFile: tuiPayload.path, payloadBytes: tuiPayload.bytes, passthroughCpuMsPerMB, quick: QUICK };
+  const run = async (file, name) => {
+    const full = path.join(ROOT, 'bench', file);
+    if (!existsSync(full)) return { missing: true };
+    try {
+      const mod = await import(pathToFileURL(full).href);
+      if (typeof mod[name] !== 'function') return { error: `expected bench/${file} to export ${name}(), got none` };
+      return { value: await mod[name](context) };
+    } catch (error) {
+      return { error: `${name}() failed: ${error.message}` };
+    }
+  };
+  const asRows = (value) =>
+    Array.isArray(value) ? value.map((r) => ({ metric: r.metric, figure: r.figure, target: r.target ?? '', verdict: verdict(r.pass) })) : null;
+
+  log('micro-benchmark: detector');
+  const detector = await run('detector.mjs', 'benchDetector');
+  if (detector.missing) out.push({ metric: 'detector micro-bench (bench/detector.mjs)', figure: 'not present', target: '< 5% of passthrough CPU', verdict: 'n/a' });
+  else if (detector.error) out.push({ metric: 'detector micro-bench', figure: detector.error, target: '< 5% of passthrough CPU', verdict: 'FAIL' });
+  else {
+    const v = detector.value;
+    const rowsFrom = asRows(v);
+    const perMB = typeof v?.cpuMsPerMB === 'number' ? v.cpuMsPerMB : typeof v?.mbPerSec === 'number' ? 1000 / v.mbPerSec : null;
+    if (rowsFrom) out.push(...rowsFrom);
+    else if (perMB !== null && passthroughCpuMsPerMB) {
+      const share = perMB / passthroughCpuMsPerMB;
+      out.push({ metric: 'detector micro-bench, TUI', figure: `${perMB.toFixed(2)} ms/MB = ${(100 * share).toFixed(1)}% of wrapper CPU`, target: '< 5% of passthrough CPU', verdict: verdict(share < 0.05) });
+    } else out.push({ metric: 'detector micro-bench', figure: JSON.stringify(v), target: '< 5% of passthrough CPU', verdict: 'info' });
+  }
+
+  log('micro-benchmark: prune');
+  const prune = await run('prune.mjs', 'benchPrune');
+  if (prune.missing) out.push({ metric: 'prune micro-bench (bench/prune.mjs)', figure: 'not present', target: '≥ 100 MB/s, RSS < 100 MB', verdict: 'n/a' });
+  else if (prune.error) out.push({ metric: 'prune micro-bench', figure: prune.error, target: '≥ 100 MB/s, RSS < 100 MB', verdict: 'FAIL' });
+  else {
+    const v = prune.value;
+    const rowsFrom = asRows(v);
+    if (rowsFrom) out.push(...rowsFrom);
+    else if (typeof v?.mbPerSec === 'number' && typeof v?.rssMiB === 'number') {
+      out.push({ metric: 'prune images, 200 MB transcript', figure: `${v.mbPerSec} MB/s`, target: '≥ 100 MB/s', verdict: verdict(v.mbPerSec >= 100) });
+      out.push({ metric: 'prune images, peak RSS', figure: `${v.rssMiB} MiB`, target: '< 100 MB', verdict: verdict(v.rssMiB * 1.048576 < 100) });
+    } else out.push({ metric: 'prune micro-bench', figure: JSON.stringify(v), target: '≥ 100 MB/s, RSS < 100 MB', verdict: 'info' });
+  }
+  return out;
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.stack ?? error}`);
+  process.exitCode = 2;
+});
