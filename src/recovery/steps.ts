@@ -376,15 +376,16 @@ export async function runSteps(steps: readonly Step[], ctx: Omit<StepContext, 's
       const started = now();
       const result = await runOne(step, ctx);
       progress.stop();
+      const ended = now();
       ctx.deps.log.write({
-        ts: new Date(now()).toISOString(),
+        ts: new Date(ended).toISOString(),
         type: 'step',
         occurrence: ctx.request.occurrence,
         name: step.name,
         ...(step.model ? { model: step.model } : {}),
         ...(result.exitCode !== undefined ? { exitCode: result.exitCode } : {}),
         timedOut: result.timedOut ?? false,
-        durationMs: now() - started,
+        durationMs: ended - started,
         ok: result.ok,
         ...(result.detail ? { detail: result.detail } : {}),
       });
