@@ -75,6 +75,11 @@ export interface MockApiOptions {
    */
   gateShouldRetry?: boolean;
   /**
+   * Apply the gate to requests without the 1M beta too (the server escalating an over-window
+   * request of a standard model to the 1M tier). Default false.
+   */
+  gateWithoutBeta?: boolean;
+  /**
    * Refuse chat and compaction requests without the 1M beta whose context is past the window
    * with `400 prompt is too long`, as the real API does. Default false.
    */
@@ -291,7 +296,7 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     // Titles, probes and side questions are small requests: the real API lets them through.
     const gated = kind === 'chat' || kind === 'compaction';
     const gate = opt.gate();
-    if (gated && betas.includes(GATE_BETA) && (gate === 'always' || (gate === 'over-window' && tokens > opt.window()))) {
+    if (gated && (betas.includes(GATE_BETA) || options.gateWithoutBeta === true) && (gate === 'always' || (gate === 'over-window' && tokens > opt.window()))) {
       sendJson(429, {
         type: 'error',
         error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
