@@ -109,7 +109,7 @@ async function main() {
     );
   }
   if (wrapperDetectionWired()) {
-    // The check run of (w) on the TUI payload above was the only wrapper run so far.
+    // The check runs of (w) above were the only wrapper runs so far: TUI (gates) and plain (none).
     const count = countWrapperDetections(stateHome);
     check('gates detected, wrapper (events.jsonl)', `${count}/${payloads.tui.gates}`, count === payloads.tui.gates, `${payloads.tui.gates}/${payloads.tui.gates}`);
   } else {
@@ -189,11 +189,12 @@ async function main() {
   if (keystrokes) {
     const k = keystrokes;
     const us = (x) => `${Math.round(x)}`;
+    const add = (x) => `${x >= 0 ? '+' : '−'}${Math.abs(Math.round(x))}`;
     perf('keystroke direct PTY p50/p90/p99', `${us(k.direct.p50)}/${us(k.direct.p90)}/${us(k.direct.p99)} µs`, `info (${k.direct.n} keys)`);
-    perf('keystroke added, C relay p50/p90/p99', `+${us(k.added.relay.p50)}/+${us(k.added.relay.p90)}/+${us(k.added.relay.p99)} µs`, 'info (ref +63/+76/+152)');
+    perf('keystroke added, C relay p50/p90/p99', `${add(k.added.relay.p50)}/${add(k.added.relay.p90)}/${add(k.added.relay.p99)} µs`, 'info (ref +63/+76/+152)');
     perf(
       'keystroke added, wrapper p50/p90/p99',
-      `+${us(k.added.wrapper.p50)}/+${us(k.added.wrapper.p90)}/+${us(k.added.wrapper.p99)} µs`,
+      `${add(k.added.wrapper.p50)}/${add(k.added.wrapper.p90)}/${add(k.added.wrapper.p99)} µs`,
       '≤ 250/400 µs p50/p90',
       k.added.wrapper.p50 <= 250 && k.added.wrapper.p90 <= 400,
     );
