@@ -53,7 +53,7 @@ export class InteractiveSession implements ChildControl {
   private terminalGone = false;
   private statusShown = false;
   private bracketedPaste = false;
-  /** Recent decoded output, kept only while someone waits for the prompt. */
+  /** Recent decoded output, kept from a spawn until someone has waited for the prompt. */
   private promptTail: string | null = null;
   private lastOutputAt = 0;
   private lastExit: ChildExit = { exitCode: 0, signal: 0 };
@@ -213,12 +213,14 @@ export class InteractiveSession implements ChildControl {
   async respawn(args: string[]): Promise<void> {
     this.endStatusLine();
     this.stopping = false;
+    // Recovery waits for this child's prompt next; the box may be drawn before it asks.
+    this.promptTail = '';
     this.spawn(args);
   }
 
   async waitForPrompt(timeoutMs: number): Promise<boolean> {
     const started = performance.now();
-    this.promptTail = '';
+    this.promptTail ??= '';
     try {
       while (performance.now() - started < timeoutMs) {
         if (this.child === null) return false;
