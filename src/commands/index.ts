@@ -9,6 +9,7 @@ import { register as stats } from './stats.js';
 import { register as config } from './config.js';
 import { register as doctor } from './doctor.js';
 import { register as installAlias } from './install-alias.js';
+import { register as demo } from './demo.js';
 
 export const commands: Array<(program: Command) => void> = [
   run,
@@ -19,4 +20,5 @@ export const commands: Array<(program: Command) => void> = [
   config,
   doctor,
   installAlias,
+  demo,
 ];

@@ -18,10 +18,11 @@ describe('case B on claude 2.1.330', () => {
     await session.typePrompt('hello one');
     await session.waitFor(/Usage credits required for 1M context/, { from: beforeGate });
 
+    await until(() => session?.events().find((e) => e.type === 'detected'), 'a `detected` entry in the event log', 20_000);
     const gaveUp = await until(
       () => session?.events().find((e): e is GaveUpEntry => e.type === 'gave-up'),
       'a `gave-up` entry in the event log',
-      60_000,
+      30_000,
     );
     expect(gaveUp.sessionId).toBe(session.sessionId());
     const detected = session.events().filter((e) => e.type === 'detected');

@@ -10,8 +10,10 @@ import { carries1M, exitSession, STANDARD_MODEL, until, type E2eSession } from '
 /** Prompt 1 reports 150K, prompt 2 190K, prompt 3 would be 230K with the 1M beta: refused. */
 export const CASE_A_MOCK: MockApiOptions = { baseTokens: 150_000, tokensPerTurn: 40_000, gate: 'over-window' };
 
-/** Generous limits: a recovery is several CLI start-ups and model calls on a shared 2-core box. */
-const RECOVERY_MS = 90_000;
+/** Detection is due within seconds of the error (screen, then the transcript line ~1 s later). */
+const DETECT_MS = 20_000;
+/** Generous: a recovery is several CLI start-ups and model calls on a shared 2-core box. */
+const RECOVERY_MS = 45_000;
 
 export interface CaseAResult {
   blockedSessionId: string;
@@ -47,6 +49,7 @@ export async function hitGateAndExpectRecovery(
   if (blockedSessionId === null) throw new Error('expected the CLI to send x-claude-code-session-id, got none');
   const refused = session.api.requests.slice(requestsBeforeGate).filter((r) => r.status === 429);
   expect(refused.length).toBeGreaterThanOrEqual(1);
+  await until(() => session.events().find((e) => e.type === 'detected'), 'a `detected` entry in the event log', DETECT_MS);
 
   // Compaction: by the expected model, on the same session, without the 1M beta, accepted.
   const accepted = await until(

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeEvents, summarizeRequests } from '../../../src/demo/demo.js';
+import type { MockRequest } from '../../../src/demo/mock-api.js';
+
+function request(partial: Partial<MockRequest>): MockRequest {
+  return {
+    method: 'POST',
+    path: '/v1/messages?beta=true',
+    kind: 'chat',
+    model: 'claude-sonnet-4-6',
+    betas: [],
+    sessionId: 's',
+    bodyBytes: 10,
+    stream: true,
+    maxTokens: 32_000,
+    contextTokens: 1,
+    status: 200,
+    lastUserText: '',
+    ...partial,
+  };
+}
+
+describe('the demo summary', () => {
+  it('groups requests by kind, model, 1M beta and status, leaving out HEAD probes', () => {
+    const text = summarizeRequests([
+      request({ betas: ['context-1m-2025-08-07'] }),
+      request({ betas: ['context-1m-2025-08-07'] }),
+      request({ betas: ['context-1m-2025-08-07'], status: 429 }),
+      request({ kind: 'compaction', model: 'claude-haiku-4-5-20251001' }),
+      request({ kind: 'other', method: 'HEAD', model: null }),
+    ]);
+    expect(text.split('\n')).toEqual([
+      '  requests the mock API answered:',
+      '   2 × chat claude-sonnet-4-6 (1M) → 200',
+      '   1 × chat claude-sonnet-4-6 (1M) → 429',
+      '   1 × compaction claude-haiku-4-5-20251001 → 200',
+    ]);
+  });
+
+  it('says when the gate was hit but nothing was logged', () => {
+    expect(summarizeEvents([], true)).toEqual(['  the gate was hit, but claude-recover logged nothing']);
+    expect(summarizeEvents([], false)).toEqual(['  claude-recover logged nothing (the gate was not hit)']);
+  });
+
+  it('prints one line an entry', () => {
+    const lines = summarizeEvents(
+      [
+        { type: 'recovered', ts: 't', occurrence: 'o', sessionId: 's', totalMs: 4_200, worked: 'compact:claude-haiku-4-5-20251001' },
+        { type: 'gave-up', ts: 't', occurrence: 'o', sessionId: 's', totalMs: 1, reason: 'case B', tried: [] },
+      ],
+      true,
+    );
+    expect(lines).toEqual([
+      '  claude-recover logged:',
+      '    recovered in 4.2 s by compact:claude-haiku-4-5-20251001',
+      '    gave up: case B',
+    ]);
+  });
+});
