@@ -57,10 +57,10 @@ function candidates(dir: string): string[] {
 }
 
 /** The first candidate in dir that reports the expected version, or null. */
-async function verifiedBinary(dir: string, version: string): Promise<string | null> {
+async function verifiedBinary(dir: string, version: string, env?: NodeJS.ProcessEnv): Promise<string | null> {
   for (const file of candidates(dir)) {
     if (!existsSync(file)) continue;
-    const result = await run(file, ['--version'], dir, 30_000, { ...process.env, DISABLE_AUTOUPDATER: '1' });
+    const result = await run(file, ['--version'], dir, 30_000, { ...(env ?? process.env), DISABLE_AUTOUPDATER: '1' });
     if (result.code === 0 && result.stdout.trim().startsWith(version)) return file;
   }
   return null;
@@ -89,7 +89,7 @@ async function locateOrInstall(root: string, version: string, options: EnsureCla
     throw new UserError(`expected a Claude Code version like 2.1.330, got "${version}"`);
   }
   const dir = path.join(root, version);
-  const existing = await verifiedBinary(dir, version);
+  const existing = await verifiedBinary(dir, version, options.env);
   if (existing) return existing;
 
   // Install next to the target and rename into place, so a concurrent or interrupted install
@@ -106,6 +106,7 @@ async function locateOrInstall(root: string, version: string, options: EnsureCla
       ['install', '--no-audit', '--no-fund', '--save-exact', '--loglevel=error', `@anthropic-ai/claude-code@${version}`],
       staging,
       600_000,
+      options.env,
     );
     writeFileSync(path.join(staging, 'install.log'), `${result.stdout}\n${result.stderr}\nrc=${String(result.code)}\n`);
     if (result.code !== 0) {
@@ -118,14 +119,14 @@ async function locateOrInstall(root: string, version: string, options: EnsureCla
       renameSync(staging, dir);
     } catch (error) {
       // Someone else finished the same install first; use theirs if it works.
-      const theirs = await verifiedBinary(dir, version);
+      const theirs = await verifiedBinary(dir, version, options.env);
       if (theirs) return theirs;
       throw error;
     }
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-  const installed = await verifiedBinary(dir, version);
+  const installed = await verifiedBinary(dir, version, options.env);
   if (!installed) {
     throw new UserError(`expected ${dir} to hold a working claude ${version} after npm install, found none; see ${path.join(dir, 'install.log')}`);
   }
