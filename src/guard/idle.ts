@@ -1,0 +1,78 @@
+// Whether Claude Code sits idle at an empty input prompt, judged from its decoded output and
+// the user's keystrokes: what the guard's auto-compact needs before it may type.
+
+/** The input box's prompt: `❯` and a no-break space (facts §5); a picker's `❯ 1. Yes` has a plain space. */
+const PROMPT = '❯\u00a0';
+/** Drawn while a request or a compaction runs. */
+const BUSY = ['esc to interrupt', 'Compacting conversation'];
+/**
+ * Drawn by dialogs that Enter would answer (permission questions, pickers) [I: wordings not
+ * all verified]; one seen after the last prompt means "not at the prompt".
+ */
+const MODAL = ['Do you want to', 'Enter to confirm', 'Enter to select', 'Esc to cancel'];
+/** Output kept: enough for the last frame's input box and footer. */
+const TAIL_CHARS = 16 * 1024;
+
+/** Terminal reports that reach the child as input without being typed: focus in/out, mouse (SGR and X10). */
+const REPORTS = /\u001b\[[IO]|\u001b\[<\d+;\d+;\d+[Mm]|\u001b\[M[\s\S]{3}/g;
+
+export interface PromptIdleOptions {
+  /** Milliseconds, monotonic; defaults to performance.now. */
+  now?: () => number;
+}
+
+/**
+ * Tracks the CLI's prompt from its output and the user's input.
+ *
+ * Idle at an empty prompt means all of:
+ * - no output for `idleMs` (a request or tool shows an animated spinner, so output stops
+ *   only when nothing runs);
+ * - since the user's last keystroke, the CLI drew its input prompt, and nothing busy or
+ *   modal after it (the output is kept only from the last keystroke on, so a prompt in it
+ *   was drawn after that keystroke);
+ * - the last keystroke submitted or cleared the input (Enter, Ctrl-C), or there was none:
+ *   any other typing leaves text in the box, even if it was deleted again.
+ */
+export class PromptIdle {
+  private readonly now: () => number;
+  private tail = '';
+  private lastOutputAt = -Infinity;
+  private inputPending = false;
+
+  constructor(options: PromptIdleOptions = {}) {
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  /** The child's decoded output. */
+  onOutput(text: string): void {
+    if (text.length === 0) return;
+    this.lastOutputAt = this.now();
+    const joined = this.tail + text;
+    this.tail = joined.length > TAIL_CHARS ? joined.slice(-TAIL_CHARS) : joined;
+  }
+
+  /**
+   * Bytes sent to the child as typing: the user's keystrokes, and text claude-recover types
+   * itself (a restored prompt), but not the guard's own `/compact`.
+   */
+  onInput(data: Buffer | string): void {
+    const typed = (typeof data === 'string' ? data : data.toString('utf8')).replace(REPORTS, '');
+    if (typed.length === 0) return;
+    // Only output drawn after this keystroke can show the prompt as it is now.
+    this.tail = '';
+    const submitted = typed.endsWith('\r') && !typed.endsWith('\\\r') && !typed.endsWith('\u001b\r');
+    const cleared = typed === '\u0003';
+    this.inputPending = !(submitted || cleared);
+  }
+
+  /** True when the CLI is idle at an empty input prompt, with no output for `idleMs`. */
+  isIdleAtEmptyPrompt(idleMs: number): boolean {
+    if (this.inputPending) return false;
+    if (this.now() - this.lastOutputAt < idleMs) return false;
+    const prompt = this.tail.lastIndexOf(PROMPT);
+    if (prompt === -1) return false;
+    for (const marker of BUSY) if (this.tail.indexOf(marker, prompt) !== -1) return false;
+    for (const marker of MODAL) if (this.tail.indexOf(marker, prompt) !== -1) return false;
+    return true;
+  }
+}
