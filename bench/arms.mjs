@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { sample } from './proc.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BIN = path.join(ROOT, 'bin', 'claude-recover.js');
+/** The wrapper's entry point; BENCH_BIN points the bench at another build (an A/B experiment). */
+export const BIN = process.env.BENCH_BIN ? path.resolve(process.env.BENCH_BIN) : path.join(ROOT, 'bin', 'claude-recover.js');
 export const NODE = process.execPath;
 const CR = Buffer.from('\r');
 

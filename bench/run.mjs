@@ -5,7 +5,8 @@
 //
 // Knobs: BENCH_QUICK=1 (about a minute), BENCH_MB (payload size), BENCH_ROUNDS, BENCH_KEYS,
 // BENCH_PROFILE=1 (CPU profile of the wrapper streaming, top functions printed),
-// BENCH_WRAPPER_DETECTION=1|0 (force the events.jsonl detection check on or off).
+// BENCH_WRAPPER_DETECTION=1|0 (force the events.jsonl detection check on or off),
+// BENCH_BIN (another build's bin/claude-recover.js, for an A/B experiment).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +22,7 @@ import { median, printTable, spread, verdict } from './stats.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const MB = Number(process.env.BENCH_MB) || (QUICK ? 16 : 64);
-const ROUNDS = Number(process.env.BENCH_ROUNDS) || (QUICK ? 5 : 7);
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || (QUICK ? 5 : 13);
 const KEYS = Number(process.env.BENCH_KEYS) || (QUICK ? 1000 : 2000);
 const GAP_US = QUICK ? 1000 : 2000;
 const STARTUP_ROUNDS = QUICK ? 15 : 25;
