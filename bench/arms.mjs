@@ -81,10 +81,13 @@ export function runInScript(command, { env, stdin, stdout, timeoutMs = 120_000, 
 }
 
 /**
- * Compares what reached the outer side with the payload, less the CRs the terminals
- * add: exactly one output post-processing (ONLCR) stage sits on every chain, so every LF
- * must arrive as CR LF. A missing CR, a doubled one (OPOST left on in the wrapper), a
- * lost, changed or extra byte are all reported with the payload offset.
+ * Compares what reached the outer side with the payload, less the CRs the terminals add.
+ * Exactly one output post-processing (ONLCR) stage sits on every chain, so every LF must
+ * arrive as CR LF: (a) the one PTY's; (d) the inner PTY's (the inner script copies the
+ * outer terminal's modes to its PTY, then puts the outer one in raw mode, OPOST off);
+ * (w) node-pty's PTY (OPOST|ONLCR), the wrapper having switched OPOST off on the outer one.
+ * A missing CR, a doubled one (OPOST left on in the wrapper), a lost, changed or extra
+ * byte are all reported with the payload offset.
  */
 export class CrlfComparator {
   constructor(file) {
