@@ -355,55 +355,77 @@ async function startIdleWrapper(env, stdin, devNull) {
 }
 
 /**
- * bench/detector.mjs benchDetector(context) and bench/prune.mjs benchPrune(context), when
- * present. Context: { payloadFile, payloadBytes, passthroughCpuMsPerMB, quick }. Either may
- * return rows [{ metric, figure, target, pass }] or a plain result: { cpuMsPerMB } or
- * { mbPerSec } for the detector; { mbPerSec, rssMiB } for prune.
+ * The micro-benchmarks others own, each called when its file exists: bench/detector.mjs
+ * benchDetector(), bench/prune.mjs benchPrune(), bench/guard.mjs benchEscapeBoundary().
+ * Each gets a context { payloadFile, payloadBytes, passthroughCpuMsPerMB, quick } and may
+ * return rows [{ metric, figure, target, pass }] or a plain result read below.
  */
 async function microBenchmarks(tuiPayload, passthroughCpuMsPerMB) {
-  const out = [];
   const context = { payloadFile: tuiPayload.path, payloadBytes: tuiPayload.bytes, passthroughCpuMsPerMB, quick: QUICK };
-  const run = async (file, name) => {
-    const full = path.join(ROOT, 'bench', file);
-    if (!existsSync(full)) return { missing: true };
+  const share = (cpuMsPerMB) => (passthroughCpuMsPerMB ? ` = ${((100 * cpuMsPerMB) / passthroughCpuMsPerMB).toFixed(1)}% of wrapper CPU` : '');
+  const specs = [
+    {
+      file: 'detector.mjs',
+      fn: 'benchDetector',
+      metric: 'detector micro-bench, TUI',
+      target: '< 5% of passthrough CPU',
+      // { cpuMsPerMB } or { mbPerSec }
+      read: (v) => {
+        const perMB = typeof v.cpuMsPerMB === 'number' ? v.cpuMsPerMB : typeof v.mbPerSec === 'number' ? 1000 / v.mbPerSec : null;
+        if (perMB === null || !passthroughCpuMsPerMB) return null;
+        return [{ figure: `${perMB.toFixed(2)} ms/MB${share(perMB)}`, pass: perMB / passthroughCpuMsPerMB < 0.05 }];
+      },
+    },
+    {
+      file: 'prune.mjs',
+      fn: 'benchPrune',
+      metric: 'prune images, 200 MB transcript',
+      target: '≥ 100 MB/s, RSS < 100 MB',
+      // { mbPerSec, rssMiB }
+      read: (v) =>
+        typeof v.mbPerSec === 'number' && typeof v.rssMiB === 'number'
+          ? [{ figure: `${v.mbPerSec} MB/s, peak RSS ${v.rssMiB} MiB`, pass: v.mbPerSec >= 100 && v.rssMiB * 1.048576 < 100 }]
+          : null,
+    },
+    {
+      file: 'guard.mjs',
+      fn: 'benchEscapeBoundary',
+      metric: 'guard hot path (EscapeBoundary, overlay)',
+      target: '≥ 1000 MB/s',
+      // { mbPerSec, mbPerSec64k, overlayMbPerSec }
+      read: (v) =>
+        typeof v.mbPerSec === 'number'
+          ? [
+              {
+                figure: `${Math.round(v.mbPerSec)} MB/s, overlay ${Math.round(v.overlayMbPerSec ?? NaN)} MB/s${share(1000 / Math.min(v.mbPerSec, v.overlayMbPerSec ?? Infinity))}`,
+                pass: Math.min(v.mbPerSec, v.overlayMbPerSec ?? Infinity) >= 1000,
+              },
+            ]
+          : null,
+    },
+  ];
+  const out = [];
+  for (const spec of specs) {
+    const full = path.join(ROOT, 'bench', spec.file);
+    if (!existsSync(full)) {
+      out.push({ metric: `${spec.metric} (bench/${spec.file})`, figure: 'not present', target: spec.target, verdict: 'n/a' });
+      continue;
+    }
+    log(`micro-benchmark: bench/${spec.file}`);
     try {
       const mod = await import(pathToFileURL(full).href);
-      if (typeof mod[name] !== 'function') return { error: `expected bench/${file} to export ${name}(), got none` };
-      return { value: await mod[name](context) };
+      if (typeof mod[spec.fn] !== 'function') throw new Error(`expected bench/${spec.file} to export ${spec.fn}(), got none`);
+      const value = await mod[spec.fn](context);
+      if (Array.isArray(value)) {
+        for (const row of value) out.push({ metric: row.metric, figure: row.figure, target: row.target ?? '', verdict: verdict(row.pass) });
+        continue;
+      }
+      const read = value && typeof value === 'object' ? spec.read(value) : null;
+      if (read === null) out.push({ metric: spec.metric, figure: JSON.stringify(value), target: spec.target, verdict: 'info' });
+      else for (const row of read) out.push({ metric: spec.metric, figure: row.figure, target: spec.target, verdict: verdict(row.pass) });
     } catch (error) {
-      return { error: `${name}() failed: ${error.message}` };
+      out.push({ metric: spec.metric, figure: `failed: ${error.message}`, target: spec.target, verdict: 'FAIL' });
     }
-  };
-  const asRows = (value) =>
-    Array.isArray(value) ? value.map((r) => ({ metric: r.metric, figure: r.figure, target: r.target ?? '', verdict: verdict(r.pass) })) : null;
-
-  log('micro-benchmark: detector');
-  const detector = await run('detector.mjs', 'benchDetector');
-  if (detector.missing) out.push({ metric: 'detector micro-bench (bench/detector.mjs)', figure: 'not present', target: '< 5% of passthrough CPU', verdict: 'n/a' });
-  else if (detector.error) out.push({ metric: 'detector micro-bench', figure: detector.error, target: '< 5% of passthrough CPU', verdict: 'FAIL' });
-  else {
-    const v = detector.value;
-    const rowsFrom = asRows(v);
-    const perMB = typeof v?.cpuMsPerMB === 'number' ? v.cpuMsPerMB : typeof v?.mbPerSec === 'number' ? 1000 / v.mbPerSec : null;
-    if (rowsFrom) out.push(...rowsFrom);
-    else if (perMB !== null && passthroughCpuMsPerMB) {
-      const share = perMB / passthroughCpuMsPerMB;
-      out.push({ metric: 'detector micro-bench, TUI', figure: `${perMB.toFixed(2)} ms/MB = ${(100 * share).toFixed(1)}% of wrapper CPU`, target: '< 5% of passthrough CPU', verdict: verdict(share < 0.05) });
-    } else out.push({ metric: 'detector micro-bench', figure: JSON.stringify(v), target: '< 5% of passthrough CPU', verdict: 'info' });
-  }
-
-  log('micro-benchmark: prune');
-  const prune = await run('prune.mjs', 'benchPrune');
-  if (prune.missing) out.push({ metric: 'prune micro-bench (bench/prune.mjs)', figure: 'not present', target: '≥ 100 MB/s, RSS < 100 MB', verdict: 'n/a' });
-  else if (prune.error) out.push({ metric: 'prune micro-bench', figure: prune.error, target: '≥ 100 MB/s, RSS < 100 MB', verdict: 'FAIL' });
-  else {
-    const v = prune.value;
-    const rowsFrom = asRows(v);
-    if (rowsFrom) out.push(...rowsFrom);
-    else if (typeof v?.mbPerSec === 'number' && typeof v?.rssMiB === 'number') {
-      out.push({ metric: 'prune images, 200 MB transcript', figure: `${v.mbPerSec} MB/s`, target: '≥ 100 MB/s', verdict: verdict(v.mbPerSec >= 100) });
-      out.push({ metric: 'prune images, peak RSS', figure: `${v.rssMiB} MiB`, target: '< 100 MB', verdict: verdict(v.rssMiB * 1.048576 < 100) });
-    } else out.push({ metric: 'prune micro-bench', figure: JSON.stringify(v), target: '≥ 100 MB/s, RSS < 100 MB', verdict: 'info' });
   }
   return out;
 }
