@@ -51,23 +51,69 @@ export const COMPACTION_LEAD_INS: readonly string[] = ['Error during compaction:
 export const ANCHOR = 'Error:';
 
 /**
- * Screen text that shows a request in flight (the busy footer, a compaction running). The
- * gate needs a request, so an error drawn again without one of these in between is a
- * repaint of one already seen (after a resize, a scroll, or a `--resume` redraw).
+ * Screen text that shows a request in flight: the busy footer `esc to interrupt`, a
+ * compaction running. The gate needs a request, so an error drawn again without one of these
+ * in between is a repaint of one already seen (a resize, a scroll, a `--resume` redraw).
+ * Fragments, matched on the raw stream: the classic renderer puts cursor moves between the
+ * words (`esc\e[1Cto\e[1Cinterrupt`) and 2.1.330 skips unchanged cells even inside a word
+ * (`in\e[1Cerrupt`), so both halves of `interrupt` are markers.
  */
-export const TURN_MARKERS: readonly string[] = ['esc to interrupt', 'Compacting conversation'];
+export const TURN_MARKERS: readonly string[] = ['interr', 'errupt', 'Compacting'];
 
 /** A pattern compiled for matching. */
 export interface CompiledPattern {
   variant: string;
-  /** Anchored at the start of the error body. */
+  /** Anchored at the start of the error body, for text whose whitespace runs are single spaces. */
   body: RegExp;
+  /**
+   * The same, tolerant of cells the renderer skipped (`\u0000`, see normalizeScreenText): each
+   * literal also matches a skipped cell. Built-in patterns only; null for config ones.
+   */
+  fuzzy: RegExp | null;
   /** The core alone, unanchored: finds the words anywhere (prompts, tool output, model text). */
   mention: RegExp;
 }
 
 /** The core every built-in wording shares; used by `mention` of the built-ins. */
 const BUILT_IN_MENTION = /required\s+for\s+(?:1M|long)\s+context/i;
+
+/** At most this share of the non-blank characters a fuzzy match consumed may be skipped cells. */
+const MAX_SKIPPED_SHARE = 0.3;
+
+/**
+ * Rewrites a built-in pattern source so that every literal character and every `\s` also
+ * accepts a skipped cell, and `^` allows the skipped separator cells before the body. Handles the subset the built-ins use: literals, escaped literals,
+ * `\s`, character classes (kept as they are), groups, alternation and quantifiers.
+ */
+export function fuzzySource(source: string): string {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i] as string;
+    if (char === '\\') {
+      const next = source[i + 1] as string;
+      i++;
+      if (next === 's') out += '[\\s\\x00]';
+      else if (/[A-Za-z]/.test(next)) out += `\\${next}`;
+      else out += `(?:\\${next}|\\x00)`;
+    } else if (char === '[') {
+      let j = i + 1;
+      while (j < source.length && source[j] !== ']') j += source[j] === '\\' ? 2 : 1;
+      out += source.slice(i, j + 1);
+      i = j;
+    } else if (char === '{') {
+      const j = source.indexOf('}', i);
+      out += source.slice(i, j + 1);
+      i = j;
+    } else if (char === '(' && source.startsWith('(?:', i)) {
+      out += '(?:';
+      i += 2;
+    } else if (char === '^') out += '^[\\s\\x00]*?';
+    else if ('()|+*?$.'.includes(char)) out += char;
+    else if (char === ' ') out += '[\\s\\x00]';
+    else out += `[${char}\\x00]`;
+  }
+  return out;
+}
 
 /**
  * The built-in patterns plus the config's extra ones (`custom-<n>`, tried first: they are
@@ -83,6 +129,7 @@ export function compilePatterns(extraPatterns: readonly string[] = []): { patter
       patterns.push({
         variant: `custom-${index + 1}`,
         body: new RegExp(String.raw`^[\s\S]{0,200}?(?:${source})`, 'i'),
+        fuzzy: null,
         mention: new RegExp(source, 'i'),
       });
     } catch {
@@ -90,17 +137,45 @@ export function compilePatterns(extraPatterns: readonly string[] = []): { patter
     }
   });
   for (const pattern of GATE_PATTERNS) {
-    patterns.push({ variant: pattern.variant, body: new RegExp(pattern.source, 'i'), mention: BUILT_IN_MENTION });
+    patterns.push({
+      variant: pattern.variant,
+      body: new RegExp(pattern.source, 'i'),
+      fuzzy: new RegExp(fuzzySource(pattern.source), 'i'),
+      mention: BUILT_IN_MENTION,
+    });
   }
   return { patterns, invalid };
 }
 
-/** The variant of an error body (the normalized text after `API Error:`), or null when it is not the gate. */
+/**
+ * The variant of an error body (the normalized text after `API Error:`), or null when it is
+ * not the gate. The body may carry skipped cells (`\u0000`): built-in patterns accept them
+ * as long as they are under a third of what was matched; config patterns see them as spaces.
+ */
 export function matchBody(body: string, patterns: readonly CompiledPattern[]): string | null {
+  const damaged = body.includes('\u0000');
+  let plain: string | null = null;
   for (const pattern of patterns) {
-    if (pattern.body.test(body)) return pattern.variant;
+    if (pattern.fuzzy && damaged) {
+      const found = pattern.fuzzy.exec(body);
+      if (found && skippedShare(found[0]) <= MAX_SKIPPED_SHARE) return pattern.variant;
+      continue;
+    }
+    plain ??= damaged ? body.replace(/[\s\u0000]+/g, ' ').trimStart() : body;
+    if (pattern.body.test(plain)) return pattern.variant;
   }
   return null;
+}
+
+/** Share of skipped cells among the non-blank characters of a match. */
+function skippedShare(text: string): number {
+  let skipped = 0;
+  let solid = 0;
+  for (const char of text) {
+    if (char === '\u0000') skipped++;
+    if (char !== ' ' && char !== '\n' && char !== '\t') solid++;
+  }
+  return solid === 0 ? 1 : skipped / solid;
 }
 
 /**

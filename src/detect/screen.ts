@@ -33,10 +33,14 @@ const LOOKAHEAD = 4096;
 /** Normalized characters of the body past which no pattern can still match. */
 const MAX_BODY = 400;
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const LEAD_IN = new RegExp(`(?:${LEAD_INS.map(escapeRegExp).join('|')})\\s?[:·]?\\s?API\\s$`);
-const COMPACTION_LEAD_IN = new RegExp(`(?:${COMPACTION_LEAD_INS.map(escapeRegExp).join('|')})\\s?[:·]?\\s?API\\s$`);
-const LINE_START_LEAD_IN = /\nAPI\s$/;
+/** A lead-in as a regex: literal, with a cursor move or skipped cell allowed between its words. */
+const leadSource = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s\\x00]+');
+/** `API` then the gap before `Error:`; each letter may be a skipped cell, not all three. */
+const API = String.raw`(?:API|[A\x00][P\x00]I|[A\x00]P[I\x00]|A[P\x00][I\x00])[\s\x00]+$`;
+const GAP = String.raw`[\s\x00]{0,3}[:·]?[\s\x00]{0,3}`;
+const LEAD_IN = new RegExp(`(?:${LEAD_INS.map(leadSource).join('|')})${GAP}${API}`);
+const COMPACTION_LEAD_IN = new RegExp(`(?:${COMPACTION_LEAD_INS.map(leadSource).join('|')})${GAP}${API}`);
+const LINE_START_LEAD_IN = new RegExp(String.raw`(?:^|\n)${API}`);
 
 type Verdict = { kind: 'match'; variant: string } | { kind: 'pending' } | { kind: 'no' };
 
@@ -146,7 +150,9 @@ export class ScreenDetector {
     let before = normalizeScreenText(text, lookbackStart, rel);
     if (this.print && base + lookbackStart === 0) before = `\n${before}`;
     const compaction = COMPACTION_LEAD_IN.test(before);
-    if (!compaction && !LEAD_IN.test(before) && !(this.print && LINE_START_LEAD_IN.test(before))) return { kind: 'no' };
+    if (!compaction && !LEAD_IN.test(before) && !(this.print && LINE_START_LEAD_IN.test(before))) {
+      return { kind: 'no' };
+    }
     const lookaheadEnd = Math.min(text.length, rel + LOOKAHEAD);
     const after = normalizeScreenText(text, rel + ANCHOR.length, lookaheadEnd);
     const body = after.trimStart().slice(0, MAX_BODY);
