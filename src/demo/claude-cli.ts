@@ -2,7 +2,7 @@
 // from npm when missing (`@anthropic-ai/claude-code@<version>`; from 2.1.113 the binary comes
 // from a per-platform optional dependency). Used by `claude-recover demo` and the e2e tests.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../errors.js';
@@ -96,6 +96,8 @@ async function locateOrInstall(root: string, version: string, options: EnsureCla
   // never leaves a half-filled directory that looks complete.
   mkdirSync(root, { recursive: true });
   const staging = mkdtempSync(path.join(root, `.${version}-installing-`));
+  chmodSync(staging, 0o755); // mkdtemp makes it private; the cache is an ordinary directory
+
   options.onProgress?.(`installing @anthropic-ai/claude-code@${version} into ${dir} (about 200 MB, once)`);
   try {
     writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify({ private: true, dependencies: {} })}\n`);
