@@ -9,10 +9,10 @@ export function quantile(values, q) {
 
 export const median = (values) => quantile(values, 0.5);
 
-/** `0.83 [0.71–0.90]` for a list of per-round values. */
+/** `0.834 [0.71–0.90]` for a list of per-round values: the median one digit finer, so a verdict on it is never hidden by rounding. */
 export function spread(values, digits = 2) {
   if (values.length === 0) return 'n/a';
-  return `${median(values).toFixed(digits)} [${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}]`;
+  return `${median(values).toFixed(digits + 1)} [${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}]`;
 }
 
 /** Prints rows { metric, figure, target, verdict } as an aligned text table. */
