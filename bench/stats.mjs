@@ -9,7 +9,7 @@ export function quantile(values, q) {
 
 export const median = (values) => quantile(values, 0.5);
 
-/** `0.834 [0.71–0.90]` for a list of per-round values: the median one digit finer, so a verdict on it is never hidden by rounding. */
+/** `0.834 [0.71–0.90]` for a list of per-round values: the median one digit finer than the range. */
 export function spread(values, digits = 2) {
   if (values.length === 0) return 'n/a';
   return `${median(values).toFixed(digits + 1)} [${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}]`;
