@@ -93,6 +93,8 @@ export function contextBeforeGate(file: string, limitBytes = 256 * 1024 * 1024):
   let pendingChars = 0;
   let images = 0;
   let figures: ContextFigures | null = null;
+  /** The model of the newest main-thread `api-request` line (2.1.330 writes one per request), `[1m]` when it carried the 1M beta. */
+  let requestModel: string | null = null;
   let reachedStart = true;
   let readBytes = 0;
   scanBackward(
@@ -119,6 +121,7 @@ export function contextBeforeGate(file: string, limitBytes = 256 * 1024 * 1024):
         for (const text of recordTexts(record)) pendingChars += text.length;
         images += countImages(record);
       }
+      if (record.type === 'api-request' && requestModel === null) requestModel = apiRequestModel(record);
       return false;
     },
     { limitBytes },
@@ -126,12 +129,23 @@ export function contextBeforeGate(file: string, limitBytes = 256 * 1024 * 1024):
   if (figures === null && readBytes >= limitBytes) reachedStart = false;
   const pendingTokens = Math.ceil(pendingChars / 4) + images * IMAGE_TOKENS;
   const found = figures as ContextFigures | null;
-  if (found === null) return { contextTokens: null, pendingTokens, requestedModel: null, source: reachedStart ? 'none' : 'scan-limit' };
+  if (found === null) return { contextTokens: null, pendingTokens, requestedModel: requestModel, source: reachedStart ? 'none' : 'scan-limit' };
   if (found.source === 'compact-boundary') {
     // Keep the model of the reply before the boundary for the log: one more bounded look.
-    return { ...found, pendingTokens, requestedModel: lastRequestedModel(file, limitBytes) };
+    return { ...found, pendingTokens, requestedModel: requestModel ?? lastRequestedModel(file, limitBytes) };
   }
-  return { ...found, pendingTokens };
+  return { ...found, pendingTokens, requestedModel: found.requestedModel ?? requestModel };
+}
+
+/** `params.model` of a main-thread `api-request` line, with `[1m]` when its betas carry the 1M context beta; null otherwise. */
+function apiRequestModel(record: TranscriptRecord): string | null {
+  if (record.querySource !== undefined && record.querySource !== 'repl_main_thread') return null;
+  const params = record.params;
+  if (params === null || typeof params !== 'object') return null;
+  const { model, betas } = params as { model?: unknown; betas?: unknown };
+  if (typeof model !== 'string') return null;
+  const oneM = Array.isArray(betas) && betas.some((beta) => typeof beta === 'string' && beta.startsWith('context-1m'));
+  return oneM && !model.endsWith('[1m]') ? `${model}[1m]` : model;
 }
 
 /** The requestedModel of the newest main reply, or null. */
