@@ -82,8 +82,9 @@ afterEach(() => {
 function watch(name: string, launchBeforeMs = 10_000): { occurrences: GateOccurrence[]; log: MemorySink } {
   const lines = fs.readFileSync(path.join(REAL, 'transcripts', `${name}.jsonl`), 'utf8').split('\n');
   const records = lines.map(parseRecord);
-  const gate = records.findLast((record) => record?.isApiErrorMessage === true);
-  const last = records.findLast((record) => typeof record?.timestamp === 'string');
+  const reversed = [...records].reverse();
+  const gate = reversed.find((record) => record?.isApiErrorMessage === true);
+  const last = reversed.find((record) => typeof record?.timestamp === 'string');
   const gateAt = Date.parse((gate ?? last)?.timestamp as string);
   const sessionId = records.find((record) => typeof record?.sessionId === 'string')?.sessionId as string;
   const home = claudeHome();
