@@ -32,7 +32,7 @@ export interface ContextGuardOptions {
   /** Wall clock for log timestamps, ms since the epoch. */
   now?: () => number;
   timers?: GuardTimers;
-  /** How often a pending auto-compact asks the host whether the CLI is idle (default 1000). */
+  /** How often a pending auto-compact asks the host whether the CLI is idle (default idleMs / 2, at least 1000). */
   recheckMs?: number;
   /** Told once when the guard or its host fails; the guard then switches itself off. */
   report?: (message: string) => void;
@@ -80,7 +80,7 @@ export class ContextGuard {
   constructor(private readonly options: ContextGuardOptions) {
     this.now = options.now ?? Date.now;
     this.timers = options.timers ?? realTimers;
-    this.recheckMs = options.recheckMs ?? 1000;
+    this.recheckMs = options.recheckMs ?? Math.max(1000, Math.round(options.config.guard.idleMs / 2));
   }
 
   /** The context size of the session as last seen, or null when unknown. */
