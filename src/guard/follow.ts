@@ -27,7 +27,7 @@ export interface TranscriptFollowerOptions {
   pollMs?: number;
   /** The safety-net poll while a watch is open (default 10000 ms). */
   watchedPollMs?: number;
-  /** How far back from the end to look for the current context when a transcript is set (default 32 MiB). */
+  /** How far back from the end to look for the current context when a transcript is set (default 8 MiB; read synchronously). */
   historyBytes?: number;
   /** Most bytes read in one go; more appended at once skips the oldest (default 16 MiB). */
   maxReadBytes?: number;
@@ -86,7 +86,7 @@ export class TranscriptFollower {
   constructor(private readonly options: TranscriptFollowerOptions) {
     this.pollMs = options.pollMs ?? 2000;
     this.watchedPollMs = options.watchedPollMs ?? 10_000;
-    this.historyBytes = options.historyBytes ?? 32 * 1024 * 1024;
+    this.historyBytes = options.historyBytes ?? 8 * 1024 * 1024;
     this.maxReadBytes = options.maxReadBytes ?? 16 * 1024 * 1024;
     this.watchFile = options.watch ?? fsWatch;
     this.timers = options.timers ?? realTimers;
