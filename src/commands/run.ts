@@ -2,6 +2,12 @@
 // the gate watched and recovered. Every argument goes to claude untouched.
 import type { Command } from 'commander';
 import { loadConfig, warningSummary } from '../config/load.js';
+import type { Config } from '../config/types.js';
+import { GateWatcher } from '../detect/watcher.js';
+import { createFileSink } from '../log/sink.js';
+import type { LogSink } from '../log/types.js';
+import { stateDir } from '../paths.js';
+import type { ChildControl } from '../recovery/types.js';
 import { describeError } from '../errors.js';
 import { findClaude } from '../launcher/find-claude.js';
 import { runInherited } from '../launcher/inherit.js';
@@ -29,25 +35,27 @@ shows claude's help). Use it through an alias:
 
 /**
  * One-line warnings, each said once: claude-recover's own trouble never stops claude.
- * While a child owns the screen they wait, and are said when it is handed back.
+ * While a child owns the screen they wait, and are said when it is handed back; `print`
+ * is swapped for the session's status writer while the terminal is raw.
  */
 class Warnings {
   private readonly said = new Set<string>();
   private readonly waiting: string[] = [];
   private screenOwned = false;
+  print: (line: string) => void = (line) => void process.stderr.write(`${line}\n`);
 
   readonly warn = (message: string): void => {
     if (this.said.has(message)) return;
     this.said.add(message);
     if (this.screenOwned) this.waiting.push(message);
-    else process.stderr.write(`claude-recover: ${message}\n`);
+    else this.print(`claude-recover: ${message}`);
   };
 
   /** While true, warnings are held back. */
   hold(owned: boolean): void {
     this.screenOwned = owned;
     if (owned) return;
-    for (const message of this.waiting.splice(0)) process.stderr.write(`claude-recover: ${message}\n`);
+    for (const message of this.waiting.splice(0)) this.print(`claude-recover: ${message}`);
   }
 }
 
@@ -77,27 +85,109 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
     return runInherited(found.path, args, childEnv);
   }
 
+  const cwd = process.cwd();
   const terminal = new UserTerminal(process.stdin, process.stdout);
   const restore = (): void => terminal.restore();
   process.on('exit', restore);
-  const session = new InteractiveSession({ pty, claudePath: found.path, cwd: process.cwd(), env: childEnv, terminal, warn });
+  const session = new InteractiveSession({ pty, claudePath: found.path, cwd, env: childEnv, terminal, warn });
   // An exception inside claude-recover must not take claude down with it.
   const onUncaught = (error: unknown): void => warn(`internal error, recovery may be off for this session: ${describeError(error)}`);
   process.on('uncaughtException', onUncaught);
+  const log = createFileSink({ env, maxBytes: config.log.maxBytes, keep: config.log.keep, report: warn });
+  const launchedAt = Date.now();
   try {
     try {
       session.start(args);
-      warnings.hold(true);
     } catch (error) {
       session.finish(1);
       warn(`could not open a pseudo-terminal (${describeError(error)}); running plain claude without recovery.`);
       return await runInherited(found.path, args, childEnv);
     }
-    return await session.finished;
+    warnings.print = (line) => session.status(`${line}\n`);
+    warnings.hold(true);
+    const watcher = watchForGate({ session, warnings, log, config, cwd, env: childEnv, launchedAt, args, claudePath: found.path });
+    const status = await session.finished;
+    watcher?.dispose();
+    return status;
   } finally {
     process.off('uncaughtException', onUncaught);
     process.off('exit', restore);
     restore();
+    warnings.print = (line) => void process.stderr.write(`${line}\n`);
     warnings.hold(false);
   }
+}
+
+interface WatchOptions {
+  session: InteractiveSession;
+  warnings: Warnings;
+  log: LogSink;
+  config: Config;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  launchedAt: number;
+  args: string[];
+  claudePath: string;
+}
+
+/**
+ * Subscribes the gate watcher to the session and runs recovery for each occurrence, one at
+ * a time. Recovery loads on first use: its dependencies are not start-up cost.
+ */
+function watchForGate(options: WatchOptions): GateWatcher | null {
+  const { session, warnings, log, config, cwd, env, claudePath } = options;
+  let watcher: GateWatcher;
+  try {
+    watcher = new GateWatcher({ cwd, env, config, launchedAt: options.launchedAt, args: options.args, childPid: () => session.childPid, log });
+  } catch (error) {
+    warnings.warn(`gate detection is off for this session (${describeError(error)}); claude runs as usual`);
+    return null;
+  }
+  session.subscribe((text) => watcher.onOutput(text));
+  /** The arguments of the claude on screen: recovery rebuilds the resume command from them. */
+  let currentArgs = options.args;
+  let recovering = false;
+  const aborted = new AbortController();
+  void session.finished.then(() => aborted.abort());
+  const control: ChildControl = {
+    stop: async () => {
+      const stopped = await session.stop();
+      warnings.hold(false);
+      return stopped;
+    },
+    respawn: async (args) => {
+      currentArgs = args;
+      watcher.rebase();
+      warnings.hold(true);
+      await session.respawn(args);
+    },
+    waitForPrompt: (ms) => session.waitForPrompt(ms),
+    typeInput: (text, submit) => session.typeInput(text, submit),
+    status: (line) => session.status(line),
+  };
+  watcher.on('occurrence', (occurrence) => {
+    // Case C (the words inside the conversation) is logged by the watcher and nothing more.
+    if (recovering || occurrence.case === 'C') return;
+    recovering = true;
+    void (async () => {
+      try {
+        const { recoverOccurrence } = await import('../recovery/recover.js');
+        const result = await recoverOccurrence(
+          { ...occurrence, cwd, claudePath, userArgs: currentArgs },
+          control,
+          { config, log, stateDir: stateDir(env), env, signal: aborted.signal },
+        );
+        if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice);
+        if (!session.childRunning) session.finish(result.outcome === 'recovered' ? 0 : 1);
+      } catch (error) {
+        warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
+        if (!session.childRunning) session.finish(1);
+      } finally {
+        watcher.rebase();
+        session.releaseInput();
+        recovering = false;
+      }
+    })();
+  });
+  return watcher;
 }

@@ -51,6 +51,8 @@ export interface RecoveryDeps {
   /** Milliseconds between spinner frames; 0 shows one status line per step. */
   spinnerMs?: number;
   probe?: Probe;
+  /** Aborts the sequence (the user's signal mid-recovery): the running step's signal fires, no further step runs. */
+  signal?: AbortSignal;
 }
 
 /** What the steps found out so far; later steps' conditions read it. */
@@ -340,6 +342,8 @@ export interface RunOutcome {
 
 async function runOne(step: Step, ctx: Omit<StepContext, 'signal'>): Promise<StepResult> {
   const controller = new AbortController();
+  const cancel = (): void => controller.abort();
+  ctx.deps.signal?.addEventListener('abort', cancel, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const running = step.run({ ...ctx, signal: controller.signal });
   // A step that outlives its timeout may still fail later; that failure is already accounted for.
@@ -358,6 +362,7 @@ async function runOne(step: Step, ctx: Omit<StepContext, 'signal'>): Promise<Ste
     return { ok: false, detail: describeError(error) };
   } finally {
     clearTimeout(timer);
+    ctx.deps.signal?.removeEventListener('abort', cancel);
   }
 }
 
@@ -369,6 +374,7 @@ export async function runSteps(steps: readonly Step[], ctx: Omit<StepContext, 's
   const tried: string[] = [];
   try {
     for (const step of steps) {
+      if (ctx.deps.signal?.aborted) return { tried: [...tried, 'canceled by a signal'], failed: step };
       if (step.when && !step.when(ctx.state)) continue;
       const id = step.model ? `${step.name}:${step.model}` : step.name;
       await probe(`step:${id}`);
