@@ -153,6 +153,23 @@ function textOf(content: unknown): string {
   return parts.join('\n');
 }
 
+/**
+ * The last thing the user typed in a user message: its last text block that is more than
+ * reminders. After a compaction the CLI sends the summary and the next prompt as blocks of
+ * one message, so joining all blocks would hide the prompt behind the summary.
+ */
+function lastTypedText(content: unknown): string {
+  if (typeof content === 'string') return withoutReminders(content);
+  if (!Array.isArray(content)) return '';
+  for (let i = content.length - 1; i >= 0; i--) {
+    const block = content[i] as Record<string, unknown> | null;
+    if (block === null || typeof block !== 'object' || block.type !== 'text' || typeof block.text !== 'string') continue;
+    const text = withoutReminders(block.text);
+    if (text !== '') return text;
+  }
+  return '';
+}
+
 function withoutReminders(text: string): string {
   return text.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim();
 }
@@ -252,7 +269,7 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     const kind = method === 'POST' ? classify(path, body, messages, systemText) : 'other';
     const model = typeof body.model === 'string' ? body.model : null;
     const lastUser = [...messages].reverse().find(isPrompt);
-    const lastUserText = lastUser ? withoutReminders(textOf(lastUser.content)) : '';
+    const lastUserText = lastUser ? lastTypedText(lastUser.content) : '';
     const { tokens, turns } = contextFor(messages);
     const entry: MockRequest = {
       method,
