@@ -92,7 +92,7 @@ export class ScreenDetector {
     if (chunk.length === 0) return [];
     const chunkAt = this.pos;
     const edge = this.edge(chunk);
-    const hasAnchor = chunk.indexOf(ANCHOR) !== -1 || edge.text.indexOf(ANCHOR) !== -1;
+    const hasAnchor = hasCandidate(chunk) || edge.text.indexOf(ANCHOR) !== -1;
     if (!hasAnchor && this.pending.length === 0) {
       if (!this.armed && !this.print && this.hasMarker(chunk, edge.text)) this.armed = true;
       this.advance(chunk);
@@ -181,6 +181,24 @@ export class ScreenDetector {
     }
     this.markerFrom = Math.max(0, this.pos - (maxMarkerLength() - 1));
   }
+}
+
+/** Raw characters before an anchor that must hold what is left of `API` (see hasCandidate). */
+const QUICK_LOOKBACK = 64;
+/** `API` with at most one letter skipped by the renderer (`AP`, `PI`, or `A` ESC[1C `I`). */
+const QUICK_API = /AP|PI|A\u001b\[1CI/;
+
+/**
+ * The prefilter: does the chunk hold an `Error:` that may be the CLI's `API Error:`? An
+ * anchor with no trace of `API` in the 64 raw characters before it (`TypeError:`, log
+ * lines) is rejected here without building any window; one too close to the chunk start
+ * to tell counts as a candidate.
+ */
+function hasCandidate(chunk: string): boolean {
+  for (let at = chunk.indexOf(ANCHOR); at !== -1; at = chunk.indexOf(ANCHOR, at + 1)) {
+    if (at < QUICK_LOOKBACK || QUICK_API.test(chunk.slice(at - QUICK_LOOKBACK, at))) return true;
+  }
+  return false;
 }
 
 let markerLength = 0;
