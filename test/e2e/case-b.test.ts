@@ -1,7 +1,8 @@
 // Scenario 4: case B: the account refuses 1M context on a fresh, small session. Compaction
 // cannot help: claude-recover compacts nothing, explains, logs one `gave-up`, and hands the
-// terminal back in a plain claude with a standard-context model.
+// terminal back in a plain claude with a standard-context model, the blocked prompt ready.
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MockRequest } from '../../src/demo/mock-api.js';
 import type { GaveUpEntry } from '../../src/log/types.js';
 import { carries1M, exitSession, STANDARD_MODEL, startSession, until, type E2eSession } from '../support/e2e.js';
 
@@ -31,13 +32,20 @@ describe('case B on claude 2.1.330', () => {
     // The explanation is claude-recover's own text, after the gate.
     await session.waitFor(/claude-recover/, { from: beforeGate, timeoutMs: 30_000 });
 
-    // The terminal is back, in claude with a standard-context model: a prompt gets an answer.
-    await session.typePrompt('hello again');
-    await session.waitForAnswer('hello again');
-    const again = session.requests('chat').filter((r) => r.lastUserText === 'hello again');
-    expect(again).toHaveLength(1);
-    expect(again[0]).toMatchObject({ model: STANDARD_MODEL, status: 200 });
-    expect(carries1M(again[0]!)).toBe(false);
+    // The terminal is back, in claude with a standard-context model, and the blocked prompt
+    // is in the input box (promptRestore: prefill): Enter sends it and it gets an answer.
+    const beforeResend = session.api.requests.length;
+    const resent = (): MockRequest | undefined =>
+      session?.api.requests.slice(beforeResend).find((r) => r.kind === 'chat' && r.lastUserText === 'hello one');
+    let again: MockRequest | undefined;
+    for (let attempt = 0; attempt < 10 && again === undefined; attempt++) {
+      session.pty.write('\r');
+      again = await until(resent, 'the restored prompt to be sent', 2_000).catch(() => undefined);
+    }
+    expect(again, 'the blocked prompt "hello one" restored into the input box and sent with Enter').toBeDefined();
+    expect(again).toMatchObject({ model: STANDARD_MODEL, status: 200 });
+    expect(carries1M(again as MockRequest)).toBe(false);
+    await session.waitForAnswer('hello one');
 
     const exit = await exitSession(session);
     expect(exit.exitCode).toBe(0);
