@@ -46,7 +46,7 @@ export class TerminalOverlay {
 
   constructor(private readonly options: TerminalOverlayOptions) {}
 
-  /** Saves the user's title; call once, before the child writes anything. */
+  /** Saves the user's title now rather than with the first title shown (optional). */
   start(): void {
     if (this.pushed || this.disposed) return;
     this.pushed = true;
@@ -98,6 +98,12 @@ export class TerminalOverlay {
     if (this.titleDue) {
       this.titleDue = false;
       if (this.desired !== null) {
+        // The user's title is saved the first time the guard shows one, so a session that
+        // never comes near the window gets no byte from the guard at all.
+        if (!this.pushed) {
+          this.pushed = true;
+          out += TITLE_PUSH;
+        }
         out += titleSequence(this.desired);
         this.showing = true;
       } else if (this.showing) {

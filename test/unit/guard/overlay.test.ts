@@ -59,7 +59,7 @@ describe('TerminalOverlay', () => {
     child(Buffer.from('20mtext \u001b]8;;https://x'));
     expect(overlayText()).toEqual([]);
     child(Buffer.from('\u0007link\u001b]8;;\u0007'));
-    expect(overlayText()).toEqual([titleSequence('claude · 150K/200K ctx') + BELL]);
+    expect(overlayText()).toEqual([TITLE_PUSH + titleSequence('claude · 150K/200K ctx') + BELL]);
   });
 
   it('writes at once when the stream is already at a boundary, and only on a change', () => {
@@ -67,7 +67,7 @@ describe('TerminalOverlay', () => {
     child(Buffer.from('\u001b[H│ idle'));
     overlay.setTitle('claude · 150K/200K ctx');
     overlay.setTitle('claude · 150K/200K ctx');
-    expect(overlayText()).toEqual([titleSequence('claude · 150K/200K ctx')]);
+    expect(overlayText()).toEqual([TITLE_PUSH + titleSequence('claude · 150K/200K ctx')]);
     expect(overlay.titleShown).toBe(true);
   });
 
@@ -90,12 +90,20 @@ describe('TerminalOverlay', () => {
     expect(overlayText()).toHaveLength(5); // not showing: the child's titles are left alone
   });
 
+  it('writes nothing at all, not even the title save, when no title is ever shown', () => {
+    const { overlay, child, overlayText } = terminal();
+    child(Buffer.from('\u001b]0;◐ Claude Code\u0007output'));
+    overlay.setTitle(null);
+    overlay.dispose();
+    expect(overlayText()).toEqual([]);
+  });
+
   it('sees a title sequence split between chunks right after its ESC', () => {
     const { overlay, child, overlayText } = terminal();
     overlay.setTitle('claude · 150K/200K ctx');
     child(Buffer.from('text\u001b'));
     child(Buffer.from(']0;◐ Claude Code\u0007'));
-    expect(overlayText()).toEqual([titleSequence('claude · 150K/200K ctx'), titleSequence('claude · 150K/200K ctx')]);
+    expect(overlayText()).toEqual([TITLE_PUSH + titleSequence('claude · 150K/200K ctx'), titleSequence('claude · 150K/200K ctx')]);
   });
 
   it('restores the saved title when the child never set one', () => {
