@@ -136,16 +136,18 @@ export function compilePatterns(extraPatterns: readonly string[] = []): { patter
       invalid.push(source);
     }
   });
-  for (const pattern of GATE_PATTERNS) {
-    patterns.push({
-      variant: pattern.variant,
-      body: new RegExp(pattern.source, 'i'),
-      fuzzy: new RegExp(fuzzySource(pattern.source), 'i'),
-      mention: BUILT_IN_MENTION,
-    });
-  }
+  builtIn ??= GATE_PATTERNS.map((pattern) => ({
+    variant: pattern.variant,
+    body: new RegExp(pattern.source, 'i'),
+    fuzzy: new RegExp(fuzzySource(pattern.source), 'i'),
+    mention: BUILT_IN_MENTION,
+  }));
+  patterns.push(...builtIn);
   return { patterns, invalid };
 }
+
+/** The built-ins compiled once (regular expressions without the g flag keep no state). */
+let builtIn: CompiledPattern[] | undefined;
 
 /**
  * The variant of an error body (the normalized text after `API Error:`), or null when it is
