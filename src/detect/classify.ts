@@ -87,9 +87,10 @@ const IMAGE_TOKENS = 1600;
  * Reads the transcript backwards from its end to the last main reply: its usage, its model,
  * and an estimate of what was added since (the refused request is that reply's context plus
  * these). A `compact_boundary` newer than the reply replaces the reply's figure by the
- * boundary's `postTokens`. Gate and other error records are skipped.
+ * boundary's `postTokens`. Gate and other error records are skipped. Reads at most
+ * `limitBytes` back (synchronously: it runs once per occurrence, while the session is blocked).
  */
-export function contextBeforeGate(file: string, limitBytes = 256 * 1024 * 1024): ContextFigures {
+export function contextBeforeGate(file: string, limitBytes = 64 * 1024 * 1024): ContextFigures {
   let pendingChars = 0;
   let images = 0;
   let figures: ContextFigures | null = null;

@@ -120,7 +120,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
   private readonly clock: WatcherClock;
   private readonly detector: ScreenDetector;
   private readonly patterns: CompiledPattern[];
-  private readonly argsSessionId: string | null;
+  private argsSessionId: string | null;
   /** Only transcript lines stamped at or after this count. */
   private baseline: number;
   /** Read offsets of the transcripts met so far. */
@@ -172,10 +172,13 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
 
   /**
    * After a recovery or a resume: only transcript lines written from now on count, and the
-   * error redrawn by the resumed CLI is a repaint. Cancels a confirmation in progress.
+   * error redrawn by the resumed CLI is a repaint. Cancels a confirmation in progress. Call
+   * it before the new claude can send anything (before a restored prompt is submitted);
+   * `args`, when given, are the new claude's arguments (for its `--resume <id>`).
    */
-  rebase(): void {
+  rebase(args?: readonly string[]): void {
     this.baseline = this.clock.now();
+    if (args) this.argsSessionId = sessionIdFromArgs(args) ?? this.argsSessionId;
     this.detector.rebase();
     this.cancel();
     for (const file of this.offsets.keys()) {
