@@ -1,13 +1,14 @@
 // Micro-benchmark of the screen detector (dist/detect/screen.js): MB/s of push() on
 // TUI-like output fed in 16 KiB chunks through a StringDecoder, as the wrapper feeds it.
 // Run alone with `node bench/detector.mjs` (after `npm run build`), or import benchDetector().
+import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { pathToFileURL } from 'node:url';
-import { ROOT } from './arms.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { GATE_RENDERING, payload } from './payloads.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const CHUNK = 16 * 1024;
 const SIZE = 32 * 1024 * 1024;
@@ -52,7 +53,6 @@ function measure(chunks, bytes, run, { rounds = 5, minMs = 150 } = {}) {
 export async function benchDetector({ size = SIZE } = {}) {
   const { ScreenDetector } = await import(pathToFileURL(path.join(ROOT, 'dist', 'detect', 'screen.js')).href);
   const dir = path.join(os.tmpdir(), 'claude-recover-bench');
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
 
   const clean = readFileSync(payload(dir, 'tui', size, { gates: 0 }).path);
