@@ -48,7 +48,8 @@ type Verdict = { kind: 'match'; variant: string } | { kind: 'pending' } | { kind
  * Streaming detector of the gate error as the CLI renders it.
  *
  * How it stays cheap: each chunk is searched (`indexOf`) for `Error:`, a word every
- * rendering has unbroken; only around such an anchor is a window normalized
+ * rendering has unbroken, with a trace of `API` in the 64 characters before it (see
+ * hasCandidate); only around such an anchor is a window normalized
  * (`normalizeScreenText`) and matched. The window is `LOOKBACK` raw characters before the
  * anchor (the lead-in: `●`/`⏺`/`⎿`/`Error during compaction:` then `API`) and up to
  * `LOOKAHEAD` after it (the core); an anchor whose core is not drawn yet stays pending
@@ -56,8 +57,9 @@ type Verdict = { kind: 'match'; variant: string } | { kind: 'pending' } | { kind
  * at most LOOKBACK + LOOKAHEAD + one chunk.
  *
  * One event per occurrence: the gate needs a request, and a request shows the busy footer
- * (`esc to interrupt`) or `Compacting conversation…` on screen. A match is new when such a
- * marker was drawn since the last new match; otherwise it is a repaint (the TUI redrawing
+ * (`esc to interrupt`) or `Compacting conversation…` on screen (matched as fragments, see
+ * TURN_MARKERS: real renderers draw them word by word or with cells skipped). A match is
+ * new when such a marker was drawn since the last new match; otherwise it is a repaint (the TUI redrawing
  * the same conversation on a resize, a scroll, `ctrl+o`, or a `--resume` that replays old
  * errors) and is returned with `repaint: true`. The detector starts, and `rebase()` puts it
  * back, in the state "nothing new until a request is seen". The transcript stays the
