@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { loadConfig, warningSummary } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { GateWatcher } from '../detect/watcher.js';
+import { attachGuard, type AttachedGuard } from '../guard/attach.js';
 import { createFileSink } from '../log/sink.js';
 import type { LogSink } from '../log/types.js';
 import { stateDir } from '../paths.js';
@@ -95,6 +96,22 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
   process.on('uncaughtException', onUncaught);
   const log = createFileSink({ env, maxBytes: config.log.maxBytes, keep: config.log.keep, report: warn });
   const launchedAt = Date.now();
+  const state: RecoveryState = { recovering: false, watcher: null };
+  let guard: AttachedGuard | null = null;
+  try {
+    guard = attachGuard({
+      session,
+      config,
+      log,
+      cwd,
+      env: childEnv,
+      sessionId: () => state.watcher?.sessionId() ?? null,
+      recovering: () => state.recovering,
+      warn,
+    });
+  } catch (error) {
+    warn(`the context guard is off for this session (${describeError(error)})`);
+  }
   try {
     try {
       session.start(args);
@@ -105,11 +122,12 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
     }
     warnings.print = (line) => session.status(`${line}\n`);
     warnings.hold(true);
-    const watcher = watchForGate({ session, warnings, log, config, cwd, env: childEnv, launchedAt, args, claudePath: found.path });
+    state.watcher = watchForGate({ session, warnings, log, config, cwd, env: childEnv, launchedAt, args, claudePath: found.path, state });
     const status = await session.finished;
-    watcher?.dispose();
+    state.watcher?.dispose();
     return status;
   } finally {
+    guard?.dispose();
     process.off('uncaughtException', onUncaught);
     process.off('exit', restore);
     restore();
@@ -118,7 +136,14 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
   }
 }
 
+/** What the watcher, recovery and the guard share about the session. */
+interface RecoveryState {
+  recovering: boolean;
+  watcher: GateWatcher | null;
+}
+
 interface WatchOptions {
+  state: RecoveryState;
   session: InteractiveSession;
   warnings: Warnings;
   log: LogSink;
@@ -135,7 +160,7 @@ interface WatchOptions {
  * a time. Recovery loads on first use: its dependencies are not start-up cost.
  */
 function watchForGate(options: WatchOptions): GateWatcher | null {
-  const { session, warnings, log, config, cwd, env, claudePath } = options;
+  const { session, warnings, log, config, cwd, env, claudePath, state } = options;
   let watcher: GateWatcher;
   try {
     watcher = new GateWatcher({ cwd, env, config, launchedAt: options.launchedAt, args: options.args, childPid: () => session.childPid, log });
@@ -146,7 +171,6 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
   session.subscribe((text) => watcher.onOutput(text));
   /** The arguments of the claude on screen: recovery rebuilds the resume command from them. */
   let currentArgs = options.args;
-  let recovering = false;
   const aborted = new AbortController();
   void session.finished.then(() => aborted.abort());
   const control: ChildControl = {
@@ -167,8 +191,8 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
   };
   watcher.on('occurrence', (occurrence) => {
     // Case C (the words inside the conversation) is logged by the watcher and nothing more.
-    if (recovering || occurrence.case === 'C') return;
-    recovering = true;
+    if (state.recovering || occurrence.case === 'C') return;
+    state.recovering = true;
     void (async () => {
       try {
         const { recoverOccurrence } = await import('../recovery/recover.js');
@@ -185,7 +209,7 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
       } finally {
         watcher.rebase();
         session.releaseInput();
-        recovering = false;
+        state.recovering = false;
       }
     })();
   });

@@ -11,6 +11,14 @@ import type { UserTerminal } from './tty.js';
 
 export type OutputSubscriber = (text: string) => void;
 
+/** Sees the bytes on their way to and from the child, for the context guard. */
+export interface SessionObserver {
+  /** Every chunk written to the terminal on the child's behalf, after it was written. */
+  written(chunk: Buffer): void;
+  /** Every keystroke sent to the child, the user's and claude-recover's own. */
+  input(data: Buffer | string): void;
+}
+
 export interface SessionOptions {
   pty: typeof NodePty;
   claudePath: string;
@@ -57,6 +65,7 @@ export class InteractiveSession implements ChildControl {
   private promptTail: string | null = null;
   private lastOutputAt = 0;
   private lastExit: ChildExit = { exitCode: 0, signal: 0 };
+  private observer: SessionObserver | null = null;
   private resolveFinished!: (status: number) => void;
   private isFinished = false;
   /** The session's exit status, once the child has exited and no recovery holds the terminal. */
@@ -64,7 +73,7 @@ export class InteractiveSession implements ChildControl {
 
   private readonly onInput = (data: Buffer): void => {
     if (this.holding || this.child === null) this.held.push(data);
-    else this.child.write(data);
+    else this.send(data);
   };
   private readonly onResize = (): void => {
     const { cols, rows } = this.options.terminal.size();
@@ -101,6 +110,31 @@ export class InteractiveSession implements ChildControl {
     this.subscribers.push(subscriber);
   }
 
+  /** Sets the one observer of the bytes (the guard); set it before start() so it sees them all. */
+  observe(observer: SessionObserver): void {
+    this.observer = observer;
+  }
+
+  /** Writes bytes of claude-recover's own (a title, a bell) to the terminal, unobserved. */
+  writeRaw(text: string): void {
+    this.writeOut(Buffer.from(text, 'utf8'));
+  }
+
+  private send(data: Buffer | string): void {
+    this.child?.write(data);
+    this.notifyObserver(() => this.observer?.input(data));
+  }
+
+  private notifyObserver(call: () => void): void {
+    if (this.observer === null) return;
+    try {
+      call();
+    } catch (error) {
+      this.observer = null;
+      this.options.warn(`the context guard failed and was switched off (${describeError(error)}); claude keeps running`);
+    }
+  }
+
   /** Whether a child currently owns the screen. */
   get childRunning(): boolean {
     return this.child !== null;
@@ -128,6 +162,7 @@ export class InteractiveSession implements ChildControl {
 
   private onChildData(data: Buffer): void {
     this.writeOut(data);
+    if (this.observer !== null) this.notifyObserver(() => this.observer?.written(data));
     this.lastOutputAt = performance.now();
     const text = this.decoder.write(data);
     if (text.includes('\u001b[?2004')) {
@@ -206,7 +241,9 @@ export class InteractiveSession implements ChildControl {
       child.kill('SIGKILL');
       exit = await child.exited;
     }
-    this.writeOut(Buffer.from(MODES_RESET));
+    const reset = Buffer.from(MODES_RESET);
+    this.writeOut(reset);
+    this.notifyObserver(() => this.observer?.written(reset));
     return { exitCode: exit.exitCode, signal: exit.signal, how: 'signal', timedOut: true };
   }
 
@@ -237,15 +274,18 @@ export class InteractiveSession implements ChildControl {
     }
   }
 
-  async typeInput(text: string, submit: boolean): Promise<void> {
-    const child = this.child;
-    if (child === null) return;
-    const paste = this.bracketedPaste || text.includes('\n');
-    child.write(paste ? `\u001b[200~${text}\u001b[201~` : text);
+  /**
+   * Types into the child: as one bracketed paste when the child enabled it (or the text has
+   * several lines), or as plain keystrokes with `paste: false`; with submit, Enter follows.
+   */
+  async typeInput(text: string, submit: boolean, options: { paste?: boolean } = {}): Promise<void> {
+    if (this.child === null) return;
+    const paste = (options.paste ?? true) && (this.bracketedPaste || text.includes('\n'));
+    this.send(paste ? `\u001b[200~${text}\u001b[201~` : text);
     if (submit) {
       // The CLI can drop an Enter that arrives with the text; a person's pause apart.
       await delay(200);
-      child.write('\r');
+      this.send('\r');
     }
   }
 
@@ -280,6 +320,6 @@ export class InteractiveSession implements ChildControl {
     const held = this.held;
     this.held = [];
     if (this.child === null) return;
-    for (const data of held) this.child.write(data);
+    for (const data of held) this.send(data);
   }
 }
