@@ -27,9 +27,11 @@ export interface PromptIdleOptions {
  * Idle at an empty prompt means all of:
  * - no output for `idleMs` (a request or tool shows an animated spinner, so output stops
  *   only when nothing runs);
- * - since the user's last keystroke, the CLI drew its input prompt, and nothing busy or
- *   modal after it (the output is kept only from the last keystroke on, so a prompt in it
- *   was drawn after that keystroke);
+ * - since the user's last keystroke, either the transcript recorded the end of a turn
+ *   (`onTurnEnd`: 2.1.330 redraws only changed cells, so after an answer its `❯` is often
+ *   not drawn again), or the CLI drew its input prompt with nothing busy after it (the
+ *   output is kept only from the last keystroke on, so a prompt in it was drawn after it);
+ *   and nothing modal after the last prompt drawn;
  * - the last keystroke submitted or cleared the input (Enter, Ctrl-C), or there was none:
  *   any other typing leaves text in the box, even if it was deleted again.
  */
@@ -38,6 +40,7 @@ export class PromptIdle {
   private tail = '';
   private lastOutputAt = -Infinity;
   private inputPending = false;
+  private turnEnded = false;
 
   constructor(options: PromptIdleOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -60,9 +63,15 @@ export class PromptIdle {
     if (typed.length === 0) return;
     // Only output drawn after this keystroke can show the prompt as it is now.
     this.tail = '';
+    this.turnEnded = false;
     const submitted = typed.endsWith('\r') && !typed.endsWith('\\\r') && !typed.endsWith('\u001b\r');
     const cleared = typed === '\u0003';
     this.inputPending = !(submitted || cleared);
+  }
+
+  /** The transcript recorded a main reply that ended its turn (`stop_reason: end_turn`). */
+  onTurnEnd(): void {
+    this.turnEnded = true;
   }
 
   /** True when the CLI is idle at an empty input prompt, with no output for `idleMs`. */
@@ -70,9 +79,10 @@ export class PromptIdle {
     if (this.inputPending) return false;
     if (this.now() - this.lastOutputAt < idleMs) return false;
     const prompt = this.tail.lastIndexOf(PROMPT);
+    if (prompt !== -1) for (const marker of MODAL) if (this.tail.indexOf(marker, prompt) !== -1) return false;
+    if (this.turnEnded) return true;
     if (prompt === -1) return false;
     for (const marker of BUSY) if (this.tail.indexOf(marker, prompt) !== -1) return false;
-    for (const marker of MODAL) if (this.tail.indexOf(marker, prompt) !== -1) return false;
     return true;
   }
 }

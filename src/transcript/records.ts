@@ -41,6 +41,7 @@ export interface TranscriptRecord {
     model?: string;
     content?: string | ContentBlock[];
     usage?: Usage;
+    stop_reason?: string | null;
   };
   compactMetadata?: { trigger?: string; preTokens?: number; postTokens?: number };
   [key: string]: unknown;

@@ -37,6 +37,22 @@ describe('PromptIdle', () => {
     expect(idle.isIdleAtEmptyPrompt(4000)).toBe(false);
   });
 
+  it('is idle once the transcript ends the turn, though the CLI did not draw its prompt again', () => {
+    const { idle, wait } = tracker();
+    idle.onOutput(READY);
+    idle.onInput(Buffer.from('\r'));
+    // 2.1.330 repaints only changed cells: the answer and a cleared footer, no new `❯`.
+    idle.onOutput('\u001b[12;3H● Mock answer 2\u001b[K\r\u001b[2B\u001b[38;5;246m · esc to interrupt\u001b[2K');
+    wait(10_000);
+    expect(idle.isIdleAtEmptyPrompt(4000)).toBe(false);
+    idle.onTurnEnd();
+    expect(idle.isIdleAtEmptyPrompt(4000)).toBe(true);
+    // A keystroke after the turn ended takes it back until the next turn ends.
+    idle.onInput(Buffer.from('h'));
+    wait(10_000);
+    expect(idle.isIdleAtEmptyPrompt(4000)).toBe(false);
+  });
+
   it('is not idle before the CLI has drawn its prompt', () => {
     const { idle, wait } = tracker();
     idle.onOutput('\u001b[?1049h\u001b[H\u001b[2J Welcome to Claude Code');
