@@ -181,7 +181,9 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     },
     respawn: async (args) => {
       currentArgs = args;
-      watcher.rebase();
+      // Before the resumed CLI draws anything: its redraw of the old error is not new, and
+      // a refusal of the restored prompt must count, however soon it comes.
+      watcher.rebase(args);
       warnings.hold(true);
       await session.respawn(args);
     },
@@ -207,7 +209,6 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
         warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
         if (!session.childRunning) session.finish(1);
       } finally {
-        watcher.rebase();
         session.releaseInput();
         state.recovering = false;
       }

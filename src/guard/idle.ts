@@ -37,7 +37,9 @@ export interface PromptIdleOptions {
  */
 export class PromptIdle {
   private readonly now: () => number;
-  private tail = '';
+  /** Recent output as received, at least TAIL_CHARS of it; joined only when asked. */
+  private chunks: string[] = [];
+  private chunkChars = 0;
   private lastOutputAt = -Infinity;
   private inputPending = false;
   private turnEnded = false;
@@ -50,8 +52,15 @@ export class PromptIdle {
   onOutput(text: string): void {
     if (text.length === 0) return;
     this.lastOutputAt = this.now();
-    const joined = this.tail + text;
-    this.tail = joined.length > TAIL_CHARS ? joined.slice(-TAIL_CHARS) : joined;
+    // On the output hot path: no copying, only dropping chunks no longer needed.
+    this.chunks.push(text);
+    this.chunkChars += text.length;
+    while (this.chunkChars - (this.chunks[0] as string).length >= TAIL_CHARS) this.chunkChars -= (this.chunks.shift() as string).length;
+  }
+
+  private get tail(): string {
+    if (this.chunks.length > 1) this.chunks = [this.chunks.join('')];
+    return this.chunks[0] ?? '';
   }
 
   /**
@@ -62,7 +71,8 @@ export class PromptIdle {
     const typed = (typeof data === 'string' ? data : data.toString('utf8')).replace(REPORTS, '');
     if (typed.length === 0) return;
     // Only output drawn after this keystroke can show the prompt as it is now.
-    this.tail = '';
+    this.chunks = [];
+    this.chunkChars = 0;
     this.turnEnded = false;
     const submitted = typed.endsWith('\r') && !typed.endsWith('\\\r') && !typed.endsWith('\u001b\r');
     const cleared = typed === '\u0003';
@@ -78,11 +88,12 @@ export class PromptIdle {
   isIdleAtEmptyPrompt(idleMs: number): boolean {
     if (this.inputPending) return false;
     if (this.now() - this.lastOutputAt < idleMs) return false;
-    const prompt = this.tail.lastIndexOf(PROMPT);
-    if (prompt !== -1) for (const marker of MODAL) if (this.tail.indexOf(marker, prompt) !== -1) return false;
+    const tail = this.tail;
+    const prompt = tail.lastIndexOf(PROMPT);
+    if (prompt !== -1) for (const marker of MODAL) if (tail.indexOf(marker, prompt) !== -1) return false;
     if (this.turnEnded) return true;
     if (prompt === -1) return false;
-    for (const marker of BUSY) if (this.tail.indexOf(marker, prompt) !== -1) return false;
+    for (const marker of BUSY) if (tail.indexOf(marker, prompt) !== -1) return false;
     return true;
   }
 }
