@@ -192,8 +192,9 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     status: (line) => session.status(line),
   };
   watcher.on('occurrence', (occurrence) => {
-    // Case C (the words inside the conversation) is logged by the watcher and nothing more.
-    if (state.recovering || occurrence.case === 'C') return;
+    // Case C (the words inside the conversation) is logged by the watcher and nothing more;
+    // so is every occurrence in detect-only mode.
+    if (state.recovering || occurrence.case === 'C' || config.detectOnly) return;
     state.recovering = true;
     void (async () => {
       try {

@@ -54,6 +54,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'loopGuard.windowMinutes', env: 'CLAUDE_RECOVER_LOOP_WINDOW_MINUTES', type: int(1) },
   { key: 'promptRestore', env: 'CLAUDE_RECOVER_PROMPT_RESTORE', type: { kind: 'enum', values: ['off', 'prefill', 'submit'] } },
   { key: 'allowClear', env: 'CLAUDE_RECOVER_ALLOW_CLEAR', type: bool },
+  { key: 'detectOnly', env: 'CLAUDE_RECOVER_DETECT_ONLY', type: bool },
   { key: 'log.maxBytes', env: 'CLAUDE_RECOVER_LOG_MAX_BYTES', type: int(1024) },
   { key: 'log.keep', env: 'CLAUDE_RECOVER_LOG_KEEP', type: int(0) },
   { key: 'guard.enabled', env: 'CLAUDE_RECOVER_GUARD', type: bool },

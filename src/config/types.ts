@@ -34,6 +34,8 @@ export interface Config {
   };
   promptRestore: PromptRestore;
   allowClear: boolean;
+  /** Log every occurrence but never stop or restart claude (see what happens before trusting it). */
+  detectOnly: boolean;
   log: {
     /** Rotate events.jsonl past this size. */
     maxBytes: number;
@@ -66,6 +68,7 @@ export const DEFAULT_CONFIG: Config = {
   loopGuard: { maxRecoveries: 2, windowMinutes: 15 },
   promptRestore: 'prefill',
   allowClear: false,
+  detectOnly: false,
   log: { maxBytes: 5 * 1024 * 1024, keep: 3 },
   guard: {
     enabled: true,

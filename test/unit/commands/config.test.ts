@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { register } from '../../../src/commands/config.js';
+import { SETTINGS } from '../../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../../src/config/types.js';
 import { runCommand, tempHome } from './harness.js';
 
@@ -37,7 +38,7 @@ describe('claude-recover config', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^allowClear +true +file$/));
     expect(lines).toContainEqual(expect.stringMatching(/^resume\.model +"opus" +env CLAUDE_RECOVER_RESUME_MODEL$/));
     expect(lines).toContainEqual(expect.stringMatching(/^compaction\.models +\["claude-haiku-4-5-20251001","opus"\] +default$/));
-    expect(lines).toHaveLength(3 + 21 + 1);
+    expect(lines).toHaveLength(3 + SETTINGS.length + 1);
   });
 
   it('says when there is no file', async () => {

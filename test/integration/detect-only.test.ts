@@ -1,0 +1,54 @@
+// The run command's wiring, fast: a stand-in claude replays a real 2.1.330 gate (screen
+// bytes and transcript); in detect-only mode the occurrence is logged and claude is left alone.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../src/log/types.js';
+import { transcriptPath } from '../../src/transcript/locate.js';
+import { spawnPty } from '../support/pty-driver.js';
+import { BIN, PROGRAMS, ROOT, wrapperEnv } from '../support/paths.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'cr-detect-only-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const REAL = path.join(ROOT, 'test', 'fixtures', 'real');
+
+function events(stateHome: string): LogEntry[] {
+  try {
+    return readFileSync(path.join(stateHome, 'claude-recover', 'events.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as LogEntry);
+  } catch {
+    return [];
+  }
+}
+
+describe('detect-only mode', () => {
+  it('logs the occurrence with its case and figures, and leaves claude running', async () => {
+    const cwd = path.join(tmp, 'project');
+    mkdirSync(cwd, { recursive: true });
+    const configDir = path.join(tmp, 'claude');
+    const stateHome = path.join(tmp, 'state');
+    const template = path.join(REAL, 'transcripts', '2.1.330-oauth-sub-70-gate.jsonl');
+    const sessionId = (JSON.parse(readFileSync(template, 'utf8').split('\n')[0] as string) as { sessionId: string }).sessionId;
+    const env = wrapperEnv(path.join(PROGRAMS, 'replay-gate'), {
+      CLAUDE_CONFIG_DIR: configDir,
+      XDG_STATE_HOME: stateHome,
+      XDG_CONFIG_HOME: path.join(tmp, 'config'),
+      CLAUDE_RECOVER_DETECT_ONLY: '1',
+      REPLAY_SCREEN: path.join(REAL, 'screens', '2.1.330-oauth-sub-70-gate.bin'),
+      REPLAY_TRANSCRIPT: template,
+      REPLAY_TRANSCRIPT_OUT: transcriptPath(cwd, sessionId, { CLAUDE_CONFIG_DIR: configDir }),
+    });
+    const run = spawnPty(process.execPath, [BIN, 'run', '--', '--model', 'claude-sonnet-4-6[1m]'], { cwd, env, cols: 70 });
+    await run.waitFor('Once fixed, resend your message');
+    await expect.poll(() => events(stateHome).filter((e) => e.type === 'detected'), { timeout: 10_000, interval: 50 }).toHaveLength(1);
+    const detected = events(stateHome).find((e) => e.type === 'detected');
+    expect(detected).toMatchObject({ channel: 'screen+transcript', case: 'A', sessionId, variant: expect.stringContaining('usage-credits') });
+    expect(detected?.type === 'detected' && detected.contextTokens).toBeGreaterThanOrEqual(150_000);
+    run.write('q');
+    expect((await run.exited).exitCode).toBe(0);
+    expect(events(stateHome).filter((e) => e.type !== 'detected')).toEqual([]);
+  });
+});
