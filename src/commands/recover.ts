@@ -10,6 +10,7 @@ import type { Config } from '../config/types.js';
 import { describeError, ExitCode, UserError } from '../errors.js';
 import { claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { createFileSink } from '../log/sink.js';
+import type { LogSink } from '../log/types.js';
 import { stateDir } from '../paths.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
@@ -43,6 +44,7 @@ export interface ByHandTerminal extends ChildControl {
  */
 export class ByHandControl implements ByHandTerminal {
   private session: import('../terminal/session.js').InteractiveSession | null = null;
+  private sessionFinished: Promise<number> | null = null;
   private statusShown = false;
   private pending: string[] | null = null;
 
@@ -50,7 +52,8 @@ export class ByHandControl implements ByHandTerminal {
     private readonly claudePath: string,
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
-    private readonly warn: (message: string) => void,
+    private readonly config: Config,
+    private readonly log: LogSink,
   ) {}
 
   async stop(): Promise<StopResult> {
@@ -62,22 +65,24 @@ export class ByHandControl implements ByHandTerminal {
       this.pending = args;
       return;
     }
-    const [{ default: pty }, { InteractiveSession }, { UserTerminal }] = await Promise.all([
-      import('node-pty'),
-      import('../terminal/session.js'),
-      import('../terminal/tty.js'),
-    ]);
-    const terminal = new UserTerminal(process.stdin, process.stdout);
-    process.once('exit', () => terminal.restore());
-    this.session = new InteractiveSession({
+    // The same watched session as `claude-recover run`: a second block is caught too.
+    const [{ default: pty }, { startInteractive, Warnings }] = await Promise.all([import('node-pty'), import('./run.js')]);
+    const started = startInteractive({
       pty,
       claudePath: this.claudePath,
+      args,
       cwd: this.cwd,
       env: { ...this.env, CLAUDE_RECOVER_ACTIVE: '1' },
-      terminal,
-      warn: this.warn,
+      config: this.config,
+      log: this.log,
+      warnings: new Warnings(),
     });
-    this.session.start(args);
+    if (started === null) {
+      this.pending = args;
+      return;
+    }
+    this.session = started.session;
+    this.sessionFinished = started.finished;
   }
 
   async waitForPrompt(timeoutMs: number): Promise<boolean> {
@@ -104,9 +109,9 @@ export class ByHandControl implements ByHandTerminal {
       process.stderr.write(`claude-recover: not a terminal, so claude was not started; resume with:\n  cd ${shellLine([this.cwd])} && ${shellLine(['claude', ...this.pending])}\n`);
       return ExitCode.ok;
     }
-    if (!this.session) return null;
+    if (!this.session || !this.sessionFinished) return null;
     this.session.releaseInput();
-    return this.session.finished;
+    return this.sessionFinished;
   }
 }
 
@@ -216,7 +221,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     sessionId: request.sessionId,
     cwd: request.cwd,
   });
-  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, warn);
+  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log);
   const result = await recoverOccurrence(request, control, {
     config,
     log,

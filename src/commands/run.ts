@@ -39,7 +39,7 @@ shows claude's help). Use it through an alias:
  * While a child owns the screen they wait, and are said when it is handed back; `print`
  * is swapped for the session's status writer while the terminal is raw.
  */
-class Warnings {
+export class Warnings {
   private readonly said = new Set<string>();
   private readonly waiting: string[] = [];
   private screenOwned = false;
@@ -86,15 +86,45 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
     return runInherited(found.path, args, childEnv);
   }
 
-  const cwd = process.cwd();
+  const log = createFileSink({ env, maxBytes: config.log.maxBytes, keep: config.log.keep, report: warn });
+  const started = startInteractive({ pty, claudePath: found.path, args, cwd: process.cwd(), env: childEnv, config, log, warnings });
+  if (started === null) return runInherited(found.path, args, childEnv);
+  return started.finished;
+}
+
+export interface InteractiveOptions {
+  pty: typeof import('node-pty');
+  claudePath: string;
+  args: string[];
+  cwd: string;
+  /** The child's environment (CLAUDE_RECOVER_ACTIVE set). */
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  log: LogSink;
+  warnings: Warnings;
+}
+
+export interface InteractiveRun {
+  session: InteractiveSession;
+  /** The exit status, once claude has exited and the terminal is restored. */
+  finished: Promise<number>;
+}
+
+/**
+ * Starts claude in this terminal with everything on: the transparent session, the context
+ * guard, the gate watcher and recovery. Null when no pseudo-terminal could be opened (the
+ * caller then runs plain claude).
+ */
+export function startInteractive(options: InteractiveOptions): InteractiveRun | null {
+  const { pty, claudePath, args, cwd, env, config, log, warnings } = options;
+  const { warn } = warnings;
   const terminal = new UserTerminal(process.stdin, process.stdout);
   const restore = (): void => terminal.restore();
   process.on('exit', restore);
-  const session = new InteractiveSession({ pty, claudePath: found.path, cwd, env: childEnv, terminal, warn });
+  const session = new InteractiveSession({ pty, claudePath, cwd, env, terminal, warn });
   // An exception inside claude-recover must not take claude down with it.
   const onUncaught = (error: unknown): void => warn(`internal error, recovery may be off for this session: ${describeError(error)}`);
   process.on('uncaughtException', onUncaught);
-  const log = createFileSink({ env, maxBytes: config.log.maxBytes, keep: config.log.keep, report: warn });
   const launchedAt = Date.now();
   const state: RecoveryState = { recovering: false, watcher: null };
   let guard: AttachedGuard | null = null;
@@ -104,7 +134,7 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
       config,
       log,
       cwd,
-      env: childEnv,
+      env,
       sessionId: () => state.watcher?.sessionId() ?? null,
       recovering: () => state.recovering,
       warn,
@@ -112,28 +142,28 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
   } catch (error) {
     warn(`the context guard is off for this session (${describeError(error)})`);
   }
-  try {
-    try {
-      session.start(args);
-    } catch (error) {
-      session.finish(1);
-      warn(`could not open a pseudo-terminal (${describeError(error)}); running plain claude without recovery.`);
-      return await runInherited(found.path, args, childEnv);
-    }
-    warnings.print = (line) => session.status(`${line}\n`);
-    warnings.hold(true);
-    state.watcher = watchForGate({ session, warnings, log, config, cwd, env: childEnv, launchedAt, args, claudePath: found.path, state });
-    const status = await session.finished;
+  const cleanup = (): void => {
     state.watcher?.dispose();
-    return status;
-  } finally {
     guard?.dispose();
     process.off('uncaughtException', onUncaught);
     process.off('exit', restore);
     restore();
     warnings.print = (line) => void process.stderr.write(`${line}\n`);
     warnings.hold(false);
+  };
+  try {
+    session.start(args);
+  } catch (error) {
+    session.finish(1);
+    cleanup();
+    warn(`could not open a pseudo-terminal (${describeError(error)}); running plain claude without recovery.`);
+    return null;
   }
+  warnings.print = (line) => session.status(`${line}\n`);
+  warnings.hold(true);
+  state.watcher = watchForGate({ session, warnings, log, config, cwd, env, launchedAt, args, claudePath, state });
+  const finished = session.finished.finally(cleanup);
+  return { session, finished };
 }
 
 /** What the watcher, recovery and the guard share about the session. */
