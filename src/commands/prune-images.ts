@@ -6,7 +6,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { stateDir } from '../paths.js';
 import { checkpoint } from '../recovery/checkpoint.js';
 import { pruneImages, type PruneReport } from '../recovery/prune-images.js';
-import { findTranscript, liveSessionPid, projectDir } from '../recovery/session-files.js';
+import { findTypedTranscript, liveSessionPid, projectDir } from '../transcript/locate.js';
 
 export interface PruneCommandOptions {
   session: string;
@@ -44,7 +44,7 @@ export async function pruneImagesCommand(options: PruneCommandOptions): Promise<
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const out = options.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
-  const file = await findTranscript(options.session, cwd, env);
+  const file = findTypedTranscript(cwd, options.session, env);
   if (!file) {
     throw new UserError(
       `expected a transcript for session ${options.session} (${projectDir(cwd, env)}/${options.session}.jsonl or another project directory), got none; check the id with \`ls ${projectDir(cwd, env)}\``,
@@ -55,7 +55,7 @@ export async function pruneImagesCommand(options: PruneCommandOptions): Promise<
     out(formatPruneReport(await pruneImages(file, { dryRun: true }), true));
     return;
   }
-  const pid = await liveSessionPid(options.session, env);
+  const pid = liveSessionPid(options.session, env);
   if (pid !== null) {
     throw new UserError(`expected session ${options.session} to be closed, got it open in claude (pid ${pid}); exit that claude first, then run this again`);
   }

@@ -4,9 +4,9 @@
 import { access } from 'node:fs/promises';
 import { describeError } from '../errors.js';
 import type { LogSink } from '../log/types.js';
+import { transcriptPath as sessionTranscriptPath } from '../transcript/locate.js';
 import { LoopGuard, loopGuardFile, type GuardDecision, type GuardKind } from './loop-guard.js';
 import { buildResumeArgs } from './resume-args.js';
-import { transcriptFile } from './session-files.js';
 import {
   caseASteps,
   caseBSteps,
@@ -128,7 +128,7 @@ export async function recoverOccurrence(
 
   try {
     if (request.case === 'C') return { outcome: 'ignored', childRunning: true, notice: null, noticeShown: false };
-    const transcriptPath = request.transcriptPath ?? (request.sessionId ? transcriptFile(request.cwd, request.sessionId, env) : null);
+    const transcriptPath = request.transcriptPath ?? (request.sessionId ? sessionTranscriptPath(request.cwd, request.sessionId, env) : null);
     if (request.case === 'B') return await caseB(request, control, deps, state, transcriptPath, claim, gaveUp);
 
     if (versionAtLeast(request.claudeVersion, SELF_RECOVERY_VERSION) && request.requestedModel && !/\[1m\]$/i.test(request.requestedModel)) {

@@ -1,5 +1,6 @@
 // Finding a session's transcript: the project directory Claude Code derives from the cwd,
-// the session id (pid file, arguments, recent transcripts), and the file itself.
+// the session id (pid file, arguments, recent transcripts), the file itself, and whether
+// a running claude has the session open.
 import fs from 'node:fs';
 import path from 'node:path';
 import { claudeConfigDir } from '../paths.js';
@@ -35,15 +36,20 @@ export function projectsRoot(env: Env = process.env): string {
   return path.join(claudeConfigDir(env), 'projects');
 }
 
+/** `<claude config dir>/projects/<name of the cwd as given>`: where a session started in `cwd` is written. */
+export function projectDir(cwd: string, env: Env = process.env): string {
+  return path.join(projectsRoot(env), projectDirName(cwd));
+}
+
 /**
  * The project directories a cwd may map to, most likely first: the cwd as given, then its
  * real path when symlinks make it differ (which one the CLI used depends on how it was started).
  */
 export function projectDirs(cwd: string, env: Env = process.env): string[] {
-  const dirs = [path.join(projectsRoot(env), projectDirName(cwd))];
+  const dirs = [projectDir(cwd, env)];
   try {
     const real = fs.realpathSync(cwd);
-    if (real !== cwd) dirs.push(path.join(projectsRoot(env), projectDirName(real)));
+    if (real !== cwd) dirs.push(projectDir(real, env));
   } catch {
     // A cwd that no longer exists keeps only its literal name.
   }
@@ -52,15 +58,27 @@ export function projectDirs(cwd: string, env: Env = process.env): string[] {
 
 /** The transcript path of a session in the first project directory (where a new session is written). */
 export function transcriptPath(cwd: string, sessionId: string, env: Env = process.env): string {
-  return path.join(projectDirs(cwd, env)[0] as string, `${sessionId}.jsonl`);
+  return path.join(projectDir(cwd, env), `${sessionId}.jsonl`);
 }
 
 /**
  * The existing transcript of a session: in the cwd's project directories first, then in
- * any project directory (a session resumed from another directory). Null when none exists.
+ * any project directory (a session resumed from another directory). Null when none exists
+ * or when the id is not shaped like a session id (ids also come from transcript records).
  */
 export function findTranscript(cwd: string, sessionId: string, env: Env = process.env): string | null {
-  if (!SESSION_ID.test(sessionId)) return null;
+  return SESSION_ID.test(sessionId) ? searchTranscript(cwd, sessionId, env) : null;
+}
+
+/**
+ * findTranscript for an id the user typed (`--session <id>`): looked up as given, without
+ * the shape check, since the user names the file they mean.
+ */
+export function findTypedTranscript(cwd: string, sessionId: string, env: Env = process.env): string | null {
+  return searchTranscript(cwd, sessionId, env);
+}
+
+function searchTranscript(cwd: string, sessionId: string, env: Env): string | null {
   for (const dir of projectDirs(cwd, env)) {
     const file = path.join(dir, `${sessionId}.jsonl`);
     if (isFile(file)) return file;
@@ -93,22 +111,62 @@ export function sessionIdFromArgs(args: readonly string[]): string | null {
   return null;
 }
 
-/** What `sessions/<pid>.json` says about a running CLI (2.1.330+), or null when absent or unreadable. */
-export function readPidFile(pid: number, env: Env = process.env): { sessionId: string; cwd: string | null; status: string | null } | null {
+/** `sessions/` under Claude's config directory: one `<pid>.json` per running CLI (2.1.330+). */
+function sessionsDir(env: Env): string {
+  return path.join(claudeConfigDir(env), 'sessions');
+}
+
+/** A pid file's JSON object, or null when absent, unreadable or not an object. */
+function readSessionFile(file: string): Record<string, unknown> | null {
   let value: unknown;
   try {
-    value = JSON.parse(fs.readFileSync(path.join(claudeConfigDir(env), 'sessions', `${pid}.json`), 'utf8'));
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
-  if (value === null || typeof value !== 'object') return null;
-  const record = value as Record<string, unknown>;
+  return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null;
+}
+
+/** What `sessions/<pid>.json` says about a running CLI (2.1.330+), or null when absent or unreadable. */
+export function readPidFile(pid: number, env: Env = process.env): { sessionId: string; cwd: string | null; status: string | null } | null {
+  const record = readSessionFile(path.join(sessionsDir(env), `${pid}.json`));
+  if (record === null) return null;
   if (typeof record.sessionId !== 'string' || !SESSION_ID.test(record.sessionId)) return null;
   return {
     sessionId: record.sessionId,
     cwd: typeof record.cwd === 'string' ? record.cwd : null,
     status: typeof record.status === 'string' ? record.status : null,
   };
+}
+
+/**
+ * The pid of a running claude that has this session open (a `sessions/<pid>.json` naming
+ * it, whose process exists), or null. The id is compared as given (it may be one the user typed).
+ */
+export function liveSessionPid(sessionId: string, env: Env = process.env): number | null {
+  const dir = sessionsDir(env);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const pid = Number(name.replace(/\.json$/, ''));
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (readSessionFile(path.join(dir, name))?.sessionId === sessionId && isAlive(pid)) return pid;
+  }
+  return null;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else. ESRCH: a stale file.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** A transcript file in a project directory. */
@@ -124,26 +182,37 @@ export interface TranscriptFile {
  * first, at most `limit`. An unreadable or missing directory gives none.
  */
 export function recentTranscripts(cwd: string, sinceMs: number, env: Env = process.env, limit = 8): TranscriptFile[] {
+  const found = projectDirs(cwd, env).flatMap((dir) => transcriptsIn(dir, sinceMs));
+  return found.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(0, limit);
+}
+
+/** The most recently modified transcript of one project directory, or null (for `recover` without a session id). */
+export function newestTranscript(dir: string): TranscriptFile | null {
+  let newest: TranscriptFile | null = null;
+  for (const file of transcriptsIn(dir, -Infinity)) if (newest === null || file.mtimeMs > newest.mtimeMs) newest = file;
+  return newest;
+}
+
+/** The `<id>.jsonl` files of a directory modified at or after `sinceMs`, in directory order. */
+function transcriptsIn(dir: string, sinceMs: number): TranscriptFile[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
   const found: TranscriptFile[] = [];
-  for (const dir of projectDirs(cwd, env)) {
-    let names: string[];
+  for (const name of names) {
+    if (!name.endsWith('.jsonl')) continue;
+    const file = path.join(dir, name);
     try {
-      names = fs.readdirSync(dir);
+      const stat = fs.statSync(file);
+      if (stat.isFile() && stat.mtimeMs >= sinceMs) found.push({ path: file, sessionId: name.slice(0, -'.jsonl'.length), mtimeMs: stat.mtimeMs, size: stat.size });
     } catch {
-      continue;
-    }
-    for (const name of names) {
-      if (!name.endsWith('.jsonl')) continue;
-      const file = path.join(dir, name);
-      try {
-        const stat = fs.statSync(file);
-        if (stat.isFile() && stat.mtimeMs >= sinceMs) found.push({ path: file, sessionId: name.slice(0, -'.jsonl'.length), mtimeMs: stat.mtimeMs, size: stat.size });
-      } catch {
-        // Removed meanwhile.
-      }
+      // Removed meanwhile.
     }
   }
-  return found.sort((a, b) => b.mtimeMs - a.mtimeMs).slice(0, limit);
+  return found;
 }
 
 /** True when any of the cwd's project directories exists (the layout is the one this release knows). */

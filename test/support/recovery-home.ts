@@ -6,8 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeProjectDir } from '../../src/recovery/session-files.js';
 import type { ChildControl, StopResult } from '../../src/recovery/types.js';
+import { projectDirName } from '../../src/transcript/locate.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const FAKE_CLAUDE = path.join(REPO, 'test', 'fixtures', 'fake-claude', 'claude');
@@ -41,7 +41,7 @@ export function makeHome(): RecoveryHome {
   const cwd = path.join(root, 'project');
   const configDir = path.join(root, '.claude');
   const stateDir = path.join(root, 'state', 'claude-recover');
-  const projectDir = path.join(configDir, 'projects', encodeProjectDir(cwd));
+  const projectDir = path.join(configDir, 'projects', projectDirName(cwd));
   mkdirSync(cwd, { recursive: true });
   mkdirSync(projectDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
