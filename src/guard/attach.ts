@@ -6,7 +6,7 @@ import type { LogSink } from '../log/types.js';
 import type { InteractiveSession } from '../terminal/session.js';
 import { findTranscript, transcriptPath } from '../transcript/locate.js';
 import { isMainAssistantReply } from '../transcript/records.js';
-import { TranscriptFollower } from './follow.js';
+import { TranscriptFollower, type RecordSink } from './follow.js';
 import { ContextGuard } from './guard.js';
 import { PromptIdle } from './idle.js';
 import { TerminalOverlay } from './overlay.js';
@@ -28,7 +28,9 @@ export interface AttachedGuard {
   dispose(): void;
 }
 
-/** How often the session id is looked up until known, then checked for a change (`/resume`). */
+/** How often the session id is looked up until it is known… */
+const SESSION_LOOKUP_MS = 250;
+/** …and then checked for a change (`/resume`). */
 const SESSION_CHECK_MS = 2_000;
 
 /** Call before session.start() so the overlay sees every byte; returns null when the guard is off. */
@@ -51,32 +53,56 @@ export function attachGuard(options: GuardOptions): AttachedGuard | null {
       sessionId: options.sessionId,
     },
   });
-  const follower = new TranscriptFollower({
-    sink: {
-      feed(record, live = true) {
-        if (live && isMainAssistantReply(record) && record.message?.stop_reason === 'end_turn') idle.onTurnEnd();
-        guard.feed(record, live);
-      },
-      settle: () => guard.settle(),
-      reset: () => guard.reset(),
-    },
-    report: warn,
-  });
+  const follower = new TranscriptFollower({ sink: trackTurns(guard, idle), report: warn });
   let followedId: string | null = null;
+  let timer: NodeJS.Timeout | undefined;
   const follow = (): void => {
     const id = options.sessionId();
-    if (id === null || id === followedId) return;
-    followedId = id;
-    follower.setTranscript(findTranscript(options.cwd, id, options.env) ?? transcriptPath(options.cwd, id, options.env));
+    if (id !== null && id !== followedId) {
+      followedId = id;
+      follower.setTranscript(findTranscript(options.cwd, id, options.env) ?? transcriptPath(options.cwd, id, options.env));
+    }
+    timer = setTimeout(follow, followedId === null ? SESSION_LOOKUP_MS : SESSION_CHECK_MS);
+    timer.unref();
   };
-  const timer = setInterval(follow, SESSION_CHECK_MS);
+  timer = setTimeout(follow, SESSION_LOOKUP_MS);
   timer.unref();
   return {
     dispose() {
-      clearInterval(timer);
+      clearTimeout(timer);
       follower.dispose();
       guard.dispose();
       overlay.dispose();
+    },
+  };
+}
+
+/**
+ * Passes records on to `sink` and tells `idle` when a turn has ended: live, at each main reply
+ * that ends its turn; for history read when the follower attaches (the session id is often
+ * learnt after the first turns), at `settle()` if the history ends in such a reply.
+ */
+export function trackTurns(sink: RecordSink, idle: Pick<PromptIdle, 'onTurnEnd'>): RecordSink {
+  let historyEndsTurn = false;
+  return {
+    feed(record, live = true) {
+      if (isMainAssistantReply(record)) {
+        const ended = record.message?.stop_reason === 'end_turn';
+        if (!live) historyEndsTurn = ended;
+        else if (ended) idle.onTurnEnd();
+      } else if (!live && record.type === 'user' && record.isSidechain !== true) {
+        historyEndsTurn = false;
+      }
+      sink.feed(record, live);
+    },
+    settle() {
+      if (historyEndsTurn) idle.onTurnEnd();
+      historyEndsTurn = false;
+      sink.settle();
+    },
+    reset() {
+      historyEndsTurn = false;
+      sink.reset();
     },
   };
 }

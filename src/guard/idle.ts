@@ -43,6 +43,8 @@ export class PromptIdle {
   private lastOutputAt = -Infinity;
   private inputPending = false;
   private turnEnded = false;
+  /** Text was typed since the turn ended: an Enter now submits it and starts a new turn. */
+  private typedSinceTurnEnd = false;
 
   constructor(options: PromptIdleOptions = {}) {
     this.now = options.now ?? (() => performance.now());
@@ -73,15 +75,20 @@ export class PromptIdle {
     // Only output drawn after this keystroke can show the prompt as it is now.
     this.chunks = [];
     this.chunkChars = 0;
-    this.turnEnded = false;
     const submitted = typed.endsWith('\r') && !typed.endsWith('\\\r') && !typed.endsWith('\u001b\r');
     const cleared = typed === '\u0003';
     this.inputPending = !(submitted || cleared);
+    // Enter or Ctrl-C on the empty box the turn left behind changes nothing in the CLI: the
+    // turn stays ended. Anything typed means a new turn (or text in the box) until the next end.
+    if ((typed === '\r' || cleared) && !this.typedSinceTurnEnd) return;
+    this.turnEnded = false;
+    this.typedSinceTurnEnd = !submitted && !cleared;
   }
 
   /** The transcript recorded a main reply that ended its turn (`stop_reason: end_turn`). */
   onTurnEnd(): void {
     this.turnEnded = true;
+    this.typedSinceTurnEnd = false;
   }
 
   /** True when the CLI is idle at an empty input prompt, with no output for `idleMs`. */

@@ -53,6 +53,20 @@ describe('PromptIdle', () => {
     expect(idle.isIdleAtEmptyPrompt(4000)).toBe(false);
   });
 
+  it('stays idle through an Enter or Ctrl-C on the empty box the turn left, but not through typed text', () => {
+    const { idle, wait } = tracker();
+    idle.onInput(Buffer.from('hello\r'));
+    idle.onTurnEnd();
+    idle.onInput(Buffer.from('\r'));
+    idle.onInput(Buffer.from('\u0003'));
+    wait(5_000);
+    expect(idle.isIdleAtEmptyPrompt(4000)).toBe(true);
+    idle.onInput(Buffer.from('x'));
+    idle.onInput(Buffer.from('\r'));
+    wait(5_000);
+    expect(idle.isIdleAtEmptyPrompt(4000)).toBe(false);
+  });
+
   it('is not idle before the CLI has drawn its prompt', () => {
     const { idle, wait } = tracker();
     idle.onOutput('\u001b[?1049h\u001b[H\u001b[2J Welcome to Claude Code');
