@@ -1,6 +1,6 @@
 // The run command's wiring, fast: a stand-in claude replays a real 2.1.330 gate (screen
 // bytes and transcript); in detect-only mode the occurrence is logged and claude is left alone.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,23 +24,45 @@ function events(stateHome: string): LogEntry[] {
   }
 }
 
+function replayEnv(name: string, extra: NodeJS.ProcessEnv): { cwd: string; env: NodeJS.ProcessEnv; sessionId: string } {
+  const cwd = path.join(tmp, name, 'project');
+  mkdirSync(cwd, { recursive: true });
+  const configDir = path.join(tmp, name, 'claude');
+  const template = path.join(REAL, 'transcripts', '2.1.330-oauth-sub-70-gate.jsonl');
+  const sessionId = (JSON.parse(readFileSync(template, 'utf8').split('\n')[0] as string) as { sessionId: string }).sessionId;
+  const env = wrapperEnv(path.join(PROGRAMS, 'replay-gate'), {
+    CLAUDE_CONFIG_DIR: configDir,
+    XDG_CONFIG_HOME: path.join(tmp, name, 'config'),
+    CLAUDE_RECOVER_DETECT_ONLY: '1',
+    REPLAY_SCREEN: path.join(REAL, 'screens', '2.1.330-oauth-sub-70-gate.bin'),
+    REPLAY_TRANSCRIPT: template,
+    REPLAY_TRANSCRIPT_OUT: transcriptPath(cwd, sessionId, { CLAUDE_CONFIG_DIR: configDir }),
+    ...extra,
+  });
+  return { cwd, env, sessionId };
+}
+
+describe('fail open', () => {
+  it('keeps claude running when the event log cannot be written, and says so once after it exits', async () => {
+    const blocker = path.join(tmp, 'state-is-a-file');
+    writeFileSync(blocker, 'not a directory');
+    const { cwd, env } = replayEnv('unwritable-log', { XDG_STATE_HOME: blocker });
+    const run = spawnPty(process.execPath, [BIN, 'run', '--', '--model', 'claude-sonnet-4-6[1m]'], { cwd, env, cols: 70 });
+    await run.waitFor('Once fixed, resend your message');
+    // The replayed session is at 190K: the guard's title shows when it logs its near-miss,
+    // which is the first log write.
+    await expect.poll(() => run.raw().includes('claude · 190K/200K ctx'), { timeout: 10_000, interval: 50 }).toBe(true);
+    expect(run.text()).not.toContain('could not write the event log');
+    run.write('q');
+    expect((await run.exited).exitCode).toBe(0);
+    expect(run.text().match(/could not write the event log/g)).toHaveLength(1);
+  });
+});
+
 describe('detect-only mode', () => {
   it('logs the occurrence with its case and figures, and leaves claude running', async () => {
-    const cwd = path.join(tmp, 'project');
-    mkdirSync(cwd, { recursive: true });
-    const configDir = path.join(tmp, 'claude');
     const stateHome = path.join(tmp, 'state');
-    const template = path.join(REAL, 'transcripts', '2.1.330-oauth-sub-70-gate.jsonl');
-    const sessionId = (JSON.parse(readFileSync(template, 'utf8').split('\n')[0] as string) as { sessionId: string }).sessionId;
-    const env = wrapperEnv(path.join(PROGRAMS, 'replay-gate'), {
-      CLAUDE_CONFIG_DIR: configDir,
-      XDG_STATE_HOME: stateHome,
-      XDG_CONFIG_HOME: path.join(tmp, 'config'),
-      CLAUDE_RECOVER_DETECT_ONLY: '1',
-      REPLAY_SCREEN: path.join(REAL, 'screens', '2.1.330-oauth-sub-70-gate.bin'),
-      REPLAY_TRANSCRIPT: template,
-      REPLAY_TRANSCRIPT_OUT: transcriptPath(cwd, sessionId, { CLAUDE_CONFIG_DIR: configDir }),
-    });
+    const { cwd, env, sessionId } = replayEnv('detect-only', { XDG_STATE_HOME: stateHome, CLAUDE_RECOVER_GUARD: '0' });
     const run = spawnPty(process.execPath, [BIN, 'run', '--', '--model', 'claude-sonnet-4-6[1m]'], { cwd, env, cols: 70 });
     await run.waitFor('Once fixed, resend your message');
     await expect.poll(() => events(stateHome).filter((e) => e.type === 'detected'), { timeout: 10_000, interval: 50 }).toHaveLength(1);
