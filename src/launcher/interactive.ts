@@ -1,0 +1,194 @@
+// The interactive session with everything on, shared by `run` and `recover`: the
+// transparent PTY session, the context guard, the gate watcher and recovery on occurrence,
+// and warnings held back while claude owns the screen.
+import type { Config } from '../config/types.js';
+import { GateWatcher } from '../detect/watcher.js';
+import { describeError } from '../errors.js';
+import { attachGuard, type AttachedGuard } from '../guard/attach.js';
+import type { LogSink } from '../log/types.js';
+import { stateDir } from '../paths.js';
+import type { ChildControl } from '../recovery/types.js';
+import { InteractiveSession } from '../terminal/session.js';
+import { UserTerminal } from '../terminal/tty.js';
+
+/**
+ * One-line warnings, each said once: claude-recover's own trouble never stops claude.
+ * While a child owns the screen they wait, and are said when it is handed back; `print`
+ * is swapped for the session's status writer while the terminal is raw.
+ */
+export class Warnings {
+  private readonly said = new Set<string>();
+  private readonly waiting: string[] = [];
+  private screenOwned = false;
+  print: (line: string) => void = (line) => void process.stderr.write(`${line}\n`);
+
+  readonly warn = (message: string): void => {
+    if (this.said.has(message)) return;
+    this.said.add(message);
+    if (this.screenOwned) this.waiting.push(message);
+    else this.print(`claude-recover: ${message}`);
+  };
+
+  /** While true, warnings are held back. */
+  hold(owned: boolean): void {
+    this.screenOwned = owned;
+    if (owned) return;
+    for (const message of this.waiting.splice(0)) this.print(`claude-recover: ${message}`);
+  }
+}
+
+export interface InteractiveOptions {
+  pty: typeof import('node-pty');
+  claudePath: string;
+  args: string[];
+  cwd: string;
+  /** The child's environment (CLAUDE_RECOVER_ACTIVE set). */
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  log: LogSink;
+  warnings: Warnings;
+}
+
+export interface InteractiveRun {
+  session: InteractiveSession;
+  /** The exit status, once claude has exited and the terminal is restored. */
+  finished: Promise<number>;
+}
+
+/**
+ * Starts claude in this terminal with everything on: the transparent session, the context
+ * guard, the gate watcher and recovery. Null when no pseudo-terminal could be opened (the
+ * caller then runs plain claude).
+ */
+export function startInteractive(options: InteractiveOptions): InteractiveRun | null {
+  const { pty, claudePath, args, cwd, env, config, log, warnings } = options;
+  const { warn } = warnings;
+  const terminal = new UserTerminal(process.stdin, process.stdout);
+  const restore = (): void => terminal.restore();
+  process.on('exit', restore);
+  const session = new InteractiveSession({ pty, claudePath, cwd, env, terminal, warn });
+  // An exception inside claude-recover must not take claude down with it.
+  const onUncaught = (error: unknown): void => warn(`internal error, recovery may be off for this session: ${describeError(error)}`);
+  process.on('uncaughtException', onUncaught);
+  const launchedAt = Date.now();
+  const state: RecoveryState = { recovering: false, watcher: null };
+  let guard: AttachedGuard | null = null;
+  try {
+    guard = attachGuard({
+      session,
+      config,
+      log,
+      cwd,
+      env,
+      sessionId: () => state.watcher?.sessionId() ?? null,
+      recovering: () => state.recovering,
+      warn,
+    });
+  } catch (error) {
+    warn(`the context guard is off for this session (${describeError(error)})`);
+  }
+  const cleanup = (): void => {
+    state.watcher?.dispose();
+    guard?.dispose();
+    process.off('uncaughtException', onUncaught);
+    process.off('exit', restore);
+    restore();
+    warnings.print = (line) => void process.stderr.write(`${line}\n`);
+    warnings.hold(false);
+  };
+  try {
+    session.start(args);
+  } catch (error) {
+    session.finish(1);
+    cleanup();
+    warn(`could not open a pseudo-terminal (${describeError(error)}); running plain claude without recovery.`);
+    return null;
+  }
+  warnings.print = (line) => session.status(`${line}\n`);
+  warnings.hold(true);
+  state.watcher = watchForGate({ session, warnings, log, config, cwd, env, launchedAt, args, claudePath, state });
+  const finished = session.finished.finally(cleanup);
+  return { session, finished };
+}
+
+/** What the watcher, recovery and the guard share about the session. */
+interface RecoveryState {
+  recovering: boolean;
+  watcher: GateWatcher | null;
+}
+
+interface WatchOptions {
+  state: RecoveryState;
+  session: InteractiveSession;
+  warnings: Warnings;
+  log: LogSink;
+  config: Config;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  launchedAt: number;
+  args: string[];
+  claudePath: string;
+}
+
+/**
+ * Subscribes the gate watcher to the session and runs recovery for each occurrence, one at
+ * a time. Recovery loads on first use: its dependencies are not start-up cost.
+ */
+function watchForGate(options: WatchOptions): GateWatcher | null {
+  const { session, warnings, log, config, cwd, env, claudePath, state } = options;
+  let watcher: GateWatcher;
+  try {
+    watcher = new GateWatcher({ cwd, env, config, launchedAt: options.launchedAt, args: options.args, childPid: () => session.childPid, log });
+  } catch (error) {
+    warnings.warn(`gate detection is off for this session (${describeError(error)}); claude runs as usual`);
+    return null;
+  }
+  session.subscribe((text) => watcher.onOutput(text));
+  /** The arguments of the claude on screen: recovery rebuilds the resume command from them. */
+  let currentArgs = options.args;
+  const aborted = new AbortController();
+  void session.finished.then(() => aborted.abort());
+  const control: ChildControl = {
+    stop: async () => {
+      const stopped = await session.stop();
+      warnings.hold(false);
+      return stopped;
+    },
+    respawn: async (args) => {
+      currentArgs = args;
+      // Before the resumed CLI draws anything: its redraw of the old error is not new, and
+      // a refusal of the restored prompt must count, however soon it comes.
+      watcher.rebase(args);
+      warnings.hold(true);
+      await session.respawn(args);
+    },
+    waitForPrompt: (ms) => session.waitForPrompt(ms),
+    typeInput: (text, submit) => session.typeInput(text, submit),
+    status: (line) => session.status(line),
+  };
+  watcher.on('occurrence', (occurrence) => {
+    // Case C (the words inside the conversation) is logged by the watcher and nothing more;
+    // so is every occurrence in detect-only mode.
+    if (state.recovering || occurrence.case === 'C' || config.detectOnly) return;
+    state.recovering = true;
+    void (async () => {
+      try {
+        const { recoverOccurrence } = await import('../recovery/recover.js');
+        const result = await recoverOccurrence(
+          { ...occurrence, cwd, claudePath, userArgs: currentArgs },
+          control,
+          { config, log, stateDir: stateDir(env), env, signal: aborted.signal },
+        );
+        if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice);
+        if (!session.childRunning) session.finish(result.outcome === 'recovered' ? 0 : 1);
+      } catch (error) {
+        warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
+        if (!session.childRunning) session.finish(1);
+      } finally {
+        session.releaseInput();
+        state.recovering = false;
+      }
+    })();
+  });
+  return watcher;
+}
