@@ -3,8 +3,8 @@
 import { constants } from 'node:fs';
 import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { readLines } from '../transcript/lines.js';
 import { parseRecord, type TranscriptRecord } from '../transcript/records.js';
-import { readLines } from './lines.js';
 import { noProbe, type Probe } from './probe.js';
 import { ChainTracker, checkIntegrity, type IntegrityReport } from './transcript-scan.js';
 

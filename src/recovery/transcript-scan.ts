@@ -2,8 +2,8 @@
 // user typed, whether a compaction landed after a given offset, and a whole-file integrity
 // check (every line parses, the parentUuid chain).
 import { createHash } from 'node:crypto';
+import { readLines, readLinesBackward } from '../transcript/lines.js';
 import { contextTokens, isCompactBoundary, isMainAssistantReply, parseRecord, userPromptText, type TranscriptRecord } from '../transcript/records.js';
-import { readLines, readLinesBackward } from './lines.js';
 
 /** The last prompt the user typed (searched in the last 64 MiB), or null. */
 export async function lastUserPrompt(file: string): Promise<string | null> {

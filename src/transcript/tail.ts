@@ -1,7 +1,8 @@
 // Reading a transcript without reading all of it: the lines appended since an offset, and
 // the newest lines found by seeking back from the end (transcripts reach hundreds of MB).
 // Synchronous on purpose: each call reads a bounded amount, runs only while an occurrence
-// is being confirmed, and keeps the watcher deterministic under fake timers.
+// is being confirmed, and keeps the watcher deterministic under fake timers. The backward
+// line splitting is shared with lines.ts, whose readers are async for recovery.
 import fs from 'node:fs';
 
 /** Complete lines appended since an offset. */
@@ -77,58 +78,97 @@ export interface ScanBackwardOptions {
  */
 export function scanBackward(file: string, visit: (line: BackwardLine) => boolean | void, options: ScanBackwardOptions = {}): void {
   const limitBytes = options.limitBytes ?? 256 * 1024 * 1024;
-  const maxLineBytes = options.maxLineBytes ?? 8 * 1024 * 1024;
   const blockSize = options.blockSize ?? 1024 * 1024;
-  /** Pieces of the line being assembled, newest piece first; empty when it is oversize. */
-  let pieces: Buffer[] = [];
-  let lineBytes = 0;
-  const take = (block: Buffer, from: number, to: number): void => {
-    const length = to - from;
-    if (length <= 0) return;
-    if (lineBytes + length <= maxLineBytes) pieces.push(Buffer.from(block.subarray(from, to)));
-    else pieces = [];
-    lineBytes += length;
-  };
+  const splitter = new BackwardSplitter(options.maxLineBytes ?? 8 * 1024 * 1024);
+  /** Hands a complete line to the visitor; true when it says stop. */
+  const report = (line: SplitLine): boolean => line.terminated && visit({ text: line.oversize ? null : line.bytes.toString('utf8'), bytes: line.length }) === true;
   const fd = fs.openSync(file, 'r');
   try {
     const size = fs.fstatSync(fd).size;
     const stopAt = Math.max(0, size - limitBytes);
-    let position = size;
-    /** Whether a newline was seen yet: everything after the last newline is a torn line. */
-    let sawNewline = false;
     const block = Buffer.allocUnsafe(blockSize);
-    const emit = (): boolean => {
-      const oversize = lineBytes > maxLineBytes;
-      const text = oversize ? null : Buffer.concat(pieces.reverse(), lineBytes).toString('utf8');
-      pieces = [];
-      const bytes = lineBytes;
-      lineBytes = 0;
-      return visit({ text, bytes }) === true;
-    };
-    while (position > stopAt) {
+    for (let position = size; position > stopAt; ) {
       const length = Math.min(blockSize, position - stopAt);
       position -= length;
       const read = readFully(fd, block.subarray(0, length), position);
-      let end = read;
-      for (let at = block.lastIndexOf(NEWLINE, end - 1); ; at = block.lastIndexOf(NEWLINE, end - 1)) {
-        if (at < 0 || at >= end) break;
-        if (sawNewline) {
-          take(block, at + 1, end);
-          if (emit()) return;
-        } else {
-          pieces = [];
-          lineBytes = 0;
-          sawNewline = true;
-        }
-        end = at;
-        if (end === 0) break;
-      }
-      if (end > 0 && sawNewline) take(block, 0, end);
+      for (const line of splitter.push(block.subarray(0, read), position)) if (report(line)) return;
     }
-    // The first line of the file (or of the scanned range when the limit stopped the scan: incomplete, not reported).
-    if (position === 0 && sawNewline && lineBytes > 0) emit();
+    // The first line of the file (when the limit stopped the scan, the line it cut is not reported).
+    const first = stopAt === 0 ? splitter.finish() : null;
+    if (first !== null) report(first);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** A line met by BackwardSplitter. */
+export interface SplitLine {
+  /** The line's bytes without the newline (a copy; empty when oversize). */
+  bytes: Buffer;
+  /** Length of the line in bytes (without the newline), oversize or not. */
+  length: number;
+  /** True when the line was longer than the splitter's limit, so its bytes were not kept. */
+  oversize: boolean;
+  /** Byte offset of the line's start in the file. */
+  offset: number;
+  /** False for a last line the file does not end with a newline after (torn). */
+  terminated: boolean;
+}
+
+/**
+ * Splits the blocks of a file, fed from its end towards its start, into lines newest first:
+ * the part shared by scanBackward (synchronous) and lines.ts's readLinesBackward (async
+ * reads). It keeps only the line being assembled, and of it at most `maxLineBytes`.
+ */
+export class BackwardSplitter {
+  /** Pieces of the line being assembled, newest piece first; emptied once it is oversize. */
+  private pieces: Buffer[] = [];
+  private length = 0;
+  /** Whether a newline was met yet: until then the bytes belong to the torn last line, if any. */
+  private sawNewline = false;
+
+  constructor(private readonly maxLineBytes = Infinity) {}
+
+  /** The lines completed by `block`, which starts at file offset `position`, newest first. The block may be reused afterwards. */
+  *push(block: Buffer, position: number): Generator<SplitLine> {
+    let end = block.length;
+    for (;;) {
+      const at = end === 0 ? -1 : block.lastIndexOf(NEWLINE, end - 1);
+      if (at === -1) break;
+      this.take(block, at + 1, end);
+      // What follows the file's last newline is a line only when it is not empty (a torn one).
+      if (this.sawNewline || this.length > 0) yield this.emit(position + at + 1);
+      this.sawNewline = true;
+      end = at;
+    }
+    this.take(block, 0, end);
+  }
+
+  /** After the block at offset 0: the file's first line, or null when it is empty. */
+  finish(): SplitLine | null {
+    return this.length > 0 ? this.emit(0) : null;
+  }
+
+  private take(block: Buffer, from: number, to: number): void {
+    const length = to - from;
+    if (length <= 0) return;
+    if (this.length + length <= this.maxLineBytes) this.pieces.push(Buffer.from(block.subarray(from, to)));
+    else this.pieces = [];
+    this.length += length;
+  }
+
+  private emit(offset: number): SplitLine {
+    const oversize = this.length > this.maxLineBytes;
+    const line: SplitLine = {
+      bytes: oversize ? Buffer.alloc(0) : Buffer.concat(this.pieces.reverse(), this.length),
+      length: this.length,
+      oversize,
+      offset,
+      terminated: this.sawNewline,
+    };
+    this.pieces = [];
+    this.length = 0;
+    return line;
   }
 }
 

@@ -1,7 +1,8 @@
-// Reads a transcript line by line with bounded memory: forward from an offset, or
-// backward from the end. Transcripts reach hundreds of MB; only one line (a few MB at
-// most) and one chunk are ever held.
+// Reads a transcript line by line with bounded memory and async reads, for recovery:
+// forward from an offset, or backward from the end (split by tail.ts's BackwardSplitter).
+// Transcripts reach hundreds of MB; only one line (a few MB at most) and one chunk are ever held.
 import { open } from 'node:fs/promises';
+import { BackwardSplitter } from './tail.js';
 
 const CHUNK = 1 << 20;
 const NL = 0x0a;
@@ -61,39 +62,17 @@ export async function* readLinesBackward(file: string, maxBytes = 64 * CHUNK, ch
   try {
     const { size } = await handle.stat();
     const floor = Math.max(0, size - maxBytes);
-    let end = size;
-    // Bytes after the last newline seen so far (the start of a line whose end we know).
-    let tail: Buffer[] = [];
-    let position = size;
-    let terminated = true;
-    // A file that ends without a newline has a torn last line; one that ends with it does not
-    // have an empty line after it.
-    if (size > 0) {
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      if (last[0] === NL) end = size - 1;
-      else terminated = false;
-    }
-    position = end;
-    while (position > floor) {
+    const chunk = Buffer.allocUnsafe(chunkSize);
+    const splitter = new BackwardSplitter();
+    for (let position = size; position > floor; ) {
       const length = Math.min(chunkSize, position - floor);
       position -= length;
-      const chunk = Buffer.alloc(length);
-      await handle.read(chunk, 0, length, position);
-      let to = length;
-      for (;;) {
-        if (to === 0) break;
-        const nl = chunk.lastIndexOf(NL, to - 1);
-        if (nl === -1) break;
-        const bytes = Buffer.concat([chunk.subarray(nl + 1, to), ...tail]);
-        tail = [];
-        yield { bytes, offset: position + nl + 1, terminated };
-        terminated = true;
-        to = nl;
-      }
-      tail.unshift(chunk.subarray(0, to));
+      const { bytesRead } = await handle.read(chunk, 0, length, position);
+      yield* splitter.push(chunk.subarray(0, bytesRead), position);
     }
-    if (position === 0 && tail.length > 0) yield { bytes: Buffer.concat(tail), offset: 0, terminated };
+    // The first line of the file; when maxBytes stopped the scan, the line it cut is dropped.
+    const first = floor === 0 ? splitter.finish() : null;
+    if (first !== null) yield first;
   } finally {
     await handle.close();
   }

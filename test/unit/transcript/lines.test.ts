@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readLines, readLinesBackward } from '../../../src/recovery/lines.js';
+import { readLines, readLinesBackward } from '../../../src/transcript/lines.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'cr-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
