@@ -3,13 +3,14 @@
 import type { Config } from '../config/types.js';
 import type { GateCase } from '../log/types.js';
 import {
-  contextTokens,
   countImages,
   hasToolResult,
   isCompactBoundary,
   isMainAssistantReply,
   parseRecord,
   recordTexts,
+  replyContextTokens,
+  replyModel,
   type TranscriptRecord,
 } from '../transcript/records.js';
 import { scanBackward } from '../transcript/tail.js';
@@ -109,9 +110,9 @@ export function contextBeforeGate(file: string, limitBytes = 64 * 1024 * 1024): 
       }
       const record = parseRecord(line.text);
       if (!record) return false;
-      if (isMainAssistantReply(record) && record.message?.usage) {
-        const model = typeof record.requestedModel === 'string' ? record.requestedModel : record.message.model ?? null;
-        figures = { contextTokens: contextTokens(record.message.usage), pendingTokens: 0, requestedModel: model, source: 'reply' };
+      const replyTokens = replyContextTokens(record);
+      if (replyTokens !== null) {
+        figures = { contextTokens: replyTokens, pendingTokens: 0, requestedModel: replyModel(record), source: 'reply' };
         return true;
       }
       if (isCompactBoundary(record) && typeof record.compactMetadata?.postTokens === 'number') {
@@ -158,7 +159,7 @@ export function lastRequestedModel(file: string, limitBytes = 64 * 1024 * 1024):
       if (line.text === null) return false;
       const record = parseRecord(line.text);
       if (record && isMainAssistantReply(record)) {
-        model = typeof record.requestedModel === 'string' ? record.requestedModel : record.message?.model ?? null;
+        model = replyModel(record);
         return model !== null;
       }
       return false;

@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { readLines } from '../transcript/lines.js';
-import { parseRecord, type TranscriptRecord } from '../transcript/records.js';
+import { imageBlocks, parseRecord, type TranscriptRecord } from '../transcript/records.js';
 import { noProbe, type Probe } from './probe.js';
 import { ChainTracker, checkIntegrity, type IntegrityReport } from './transcript-scan.js';
 
@@ -55,30 +55,19 @@ interface Removed {
   bytes: number;
 }
 
-/** Replaces image blocks inside a content array (and inside tool results in it), in place. */
-function pruneContent(content: unknown, min: number, removed: Removed): void {
-  if (!Array.isArray(content)) return;
-  for (let i = 0; i < content.length; i++) {
-    const block: unknown = content[i];
-    if (!block || typeof block !== 'object') continue;
-    const typed = block as { type?: unknown; source?: { type?: unknown; media_type?: unknown; data?: unknown }; content?: unknown };
-    if (typed.type === 'image' && typed.source?.type === 'base64' && typeof typed.source.data === 'string') {
-      const size = typed.source.data.length;
-      if (size < min) continue;
-      const media = typeof typed.source.media_type === 'string' ? typed.source.media_type : 'image';
-      content[i] = { type: 'text', text: `[image removed by claude-recover: ${media}, ${formatSize(size)}]` };
-      removed.images++;
-      removed.bytes += size;
-    } else if (typed.type === 'tool_result') {
-      pruneContent(typed.content, min, removed);
-    }
-  }
-}
-
-/** Removes the images of one record in place; returns what was removed. */
+/** Replaces the base64 images of one record (in its content and its tool results) with text placeholders, in place; returns what was removed. */
 export function pruneRecord(record: TranscriptRecord, min = 0): Removed {
   const removed: Removed = { images: 0, bytes: 0 };
-  pruneContent(record.message?.content, min, removed);
+  for (const { block, list, index } of imageBlocks(record)) {
+    const source = block.source;
+    if (source?.type !== 'base64' || typeof source.data !== 'string') continue;
+    const size = source.data.length;
+    if (size < min) continue;
+    const media = typeof source.media_type === 'string' ? source.media_type : 'image';
+    list[index] = { type: 'text', text: `[image removed by claude-recover: ${media}, ${formatSize(size)}]` };
+    removed.images++;
+    removed.bytes += size;
+  }
   return removed;
 }
 

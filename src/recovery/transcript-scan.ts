@@ -3,7 +3,7 @@
 // check (every line parses, the parentUuid chain).
 import { createHash } from 'node:crypto';
 import { readLines, readLinesBackward } from '../transcript/lines.js';
-import { contextTokens, isCompactBoundary, isMainAssistantReply, parseRecord, userPromptText, type TranscriptRecord } from '../transcript/records.js';
+import { isCompactBoundary, parseRecord, replyContextTokens, userPromptText, type TranscriptRecord } from '../transcript/records.js';
 
 /** The last prompt the user typed (searched in the last 64 MiB), or null. */
 export async function lastUserPrompt(file: string): Promise<string | null> {
@@ -36,7 +36,7 @@ export async function sessionFacts(file: string): Promise<SessionFacts> {
     if (facts.requestedModel === null && typeof record.requestedModel === 'string') facts.requestedModel = record.requestedModel;
     if (facts.version === null && typeof record.version === 'string') facts.version = record.version;
     if (facts.cwd === null && typeof record.cwd === 'string') facts.cwd = record.cwd;
-    if (facts.contextTokens === null && isMainAssistantReply(record) && record.message?.usage) facts.contextTokens = contextTokens(record.message.usage);
+    if (facts.contextTokens === null) facts.contextTokens = replyContextTokens(record);
     if (facts.requestedModel !== null && facts.version !== null && facts.contextTokens !== null && facts.cwd !== null) break;
   }
   return facts;

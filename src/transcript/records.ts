@@ -74,6 +74,16 @@ export function isMainAssistantReply(record: TranscriptRecord): boolean {
   );
 }
 
+/** The context size a main reply reports (contextTokens of its usage), or null for other records and a reply without usage. */
+export function replyContextTokens(record: TranscriptRecord): number | null {
+  return isMainAssistantReply(record) && record.message?.usage ? contextTokens(record.message.usage) : null;
+}
+
+/** The model a reply was asked for: its `requestedModel` (which keeps a `[1m]` suffix), else the `message.model` that answered. */
+export function replyModel(record: TranscriptRecord): string | null {
+  return typeof record.requestedModel === 'string' ? record.requestedModel : record.message?.model ?? null;
+}
+
 /** The compaction marker the CLI appends. */
 export function isCompactBoundary(record: TranscriptRecord): boolean {
   return record.type === 'system' && record.subtype === 'compact_boundary';
@@ -132,20 +142,34 @@ export function hasToolResult(record: TranscriptRecord): boolean {
   return Array.isArray(content) && content.some((block) => block !== null && typeof block === 'object' && block.type === 'tool_result');
 }
 
-/** Image blocks in a record's content, including those nested in tool results. */
-export function countImages(record: TranscriptRecord): number {
-  let count = 0;
+/** An image block of a record, with the array that holds it (so a caller can replace it). */
+export interface ImageBlock {
+  block: ContentBlock;
+  list: unknown[];
+  index: number;
+}
+
+/** The image blocks in a record's content, including those nested in tool results, in order. */
+export function imageBlocks(record: TranscriptRecord): ImageBlock[] {
+  const found: ImageBlock[] = [];
   const walk = (content: unknown): void => {
     if (!Array.isArray(content)) return;
-    for (const block of content as unknown[]) {
+    const list = content as unknown[];
+    for (let index = 0; index < list.length; index++) {
+      const block = list[index];
       if (block === null || typeof block !== 'object') continue;
       const typed = block as ContentBlock;
-      if (typed.type === 'image') count++;
+      if (typed.type === 'image') found.push({ block: typed, list, index });
       else if (typed.type === 'tool_result') walk(typed.content);
     }
   };
   walk(record.message?.content);
-  return count;
+  return found;
+}
+
+/** Image blocks in a record's content, including those nested in tool results. */
+export function countImages(record: TranscriptRecord): number {
+  return imageBlocks(record).length;
 }
 
 /** The record's timestamp in epoch ms, or null when missing or unparsable. */
