@@ -1,6 +1,7 @@
 // The claude-recover command line. `run` is the hot path (it starts with every `claude`),
 // so it loads only what it needs; every other command goes through the commander program
 // in ./program.ts, loaded on demand.
+import type { Command } from 'commander';
 import { describeError, UserError } from './errors.js';
 
 /** Runs the CLI with these arguments (without node and the script). */
@@ -14,20 +15,30 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = await runCommand(claudeArgs);
       return;
     }
-    const [{ buildProgram }, { CommanderError }] = await Promise.all([import('./program.js'), import('commander')]);
-    try {
-      await buildProgram().parseAsync(argv, { from: 'user' });
-    } catch (error) {
-      if (!(error instanceof CommanderError)) throw error;
-      process.exitCode = error.exitCode;
-    }
+    const { buildProgram } = await import('./program.js');
+    await runProgram(buildProgram(), argv);
   } catch (error) {
-    report(error);
+    reportError(error);
+  }
+}
+
+/**
+ * Runs a commander program on `argv` the way main does: commander's own exits (help,
+ * version, usage errors) set their exit code, any other failure is reported. Exported so
+ * the command tests run a program with only the commands under test through it.
+ */
+export async function runProgram(program: Command, argv: string[]): Promise<void> {
+  const { CommanderError } = await import('commander');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) process.exitCode = error.exitCode;
+    else reportError(error);
   }
 }
 
 /** One line on stderr and the exit code, never a stack trace. */
-function report(error: unknown): void {
+export function reportError(error: unknown): void {
   if (error instanceof UserError) {
     process.stderr.write(`claude-recover: ${error.message}\n`);
     process.exitCode = error.exitCode;

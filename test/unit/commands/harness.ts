@@ -1,13 +1,13 @@
-// Runs one command in-process the way src/cli.ts does (same program settings, same error
-// handling) with stdout/stderr captured, against an environment of temporary dirs. It
-// builds a program with only the commands under test so these tests do not depend on
-// the other commands' files.
+// Runs one command in-process through src/cli.ts's runProgram (main's own error handling)
+// with stdout/stderr captured, against an environment of temporary dirs. It builds a
+// program with only the commands under test (with src/program.ts's showHelpAfterError and
+// exitOverride) so these tests do not depend on the other commands' files.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command } from 'commander';
 import { vi } from 'vitest';
-import { describeError, UserError } from '../../../src/errors.js';
+import { runProgram } from '../../../src/cli.js';
 
 export interface CommandResult {
   stdout: string;
@@ -30,16 +30,7 @@ export async function runCommand(registers: Array<(program: Command) => void>, a
   });
   process.exitCode = undefined;
   try {
-    await program.parseAsync(argv, { from: 'user' });
-  } catch (error) {
-    if (error instanceof CommanderError) process.exitCode = error.exitCode;
-    else if (error instanceof UserError) {
-      process.stderr.write(`claude-recover: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      process.stderr.write(`claude-recover: internal error: ${describeError(error)}\n`);
-      process.exitCode = 1;
-    }
+    await runProgram(program, argv);
   } finally {
     out.mockRestore();
     err.mockRestore();
