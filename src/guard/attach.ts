@@ -32,6 +32,12 @@ export interface AttachedGuard {
 const SESSION_LOOKUP_MS = 250;
 /** …and then checked for a change (`/resume`). */
 const SESSION_CHECK_MS = 2_000;
+/**
+ * Lookups go on this long after the last byte either way, then stop until the next one: an id
+ * appears or changes only while the CLI works (its first draw, a turn, `/resume`), so a silent
+ * session costs nothing (each lookup reads the pid file and may list the project directory).
+ */
+const LOOKUP_AFTER_ACTIVITY_MS = 2_000;
 
 /** Call before session.start() so the overlay sees every byte; returns null when the guard is off. */
 export function attachGuard(options: GuardOptions): AttachedGuard | null {
@@ -39,7 +45,28 @@ export function attachGuard(options: GuardOptions): AttachedGuard | null {
   if (!config.guard.enabled) return null;
   const overlay = new TerminalOverlay({ write: (text) => session.writeRaw(text), report: warn });
   const idle = new PromptIdle();
-  session.observe({ written: (chunk) => overlay.onOutput(chunk), input: (data) => idle.onInput(data) });
+  // Session id lookups (see LOOKUP_AFTER_ACTIVITY_MS).
+  let followedId: string | null = null;
+  let active = false;
+  let quietMs = 0;
+  let interval = SESSION_LOOKUP_MS;
+  let timer: NodeJS.Timeout | null = null;
+  let disposed = false;
+  // Called on every chunk: a flag and a null check, no timer unless the lookups are asleep.
+  const wake = (): void => {
+    active = true;
+    if (timer === null && !disposed) schedule();
+  };
+  session.observe({
+    written: (chunk) => {
+      overlay.onOutput(chunk);
+      wake();
+    },
+    input: (data) => {
+      idle.onInput(data);
+      wake();
+    },
+  });
   session.subscribe((text) => idle.onOutput(text));
   const guard = new ContextGuard({
     config,
@@ -54,22 +81,27 @@ export function attachGuard(options: GuardOptions): AttachedGuard | null {
     },
   });
   const follower = new TranscriptFollower({ sink: trackTurns(guard, idle), report: warn });
-  let followedId: string | null = null;
-  let timer: NodeJS.Timeout | undefined;
-  const follow = (): void => {
+  function schedule(): void {
+    interval = followedId === null ? SESSION_LOOKUP_MS : SESSION_CHECK_MS;
+    timer = setTimeout(follow, interval);
+    timer.unref();
+  }
+  function follow(): void {
+    timer = null;
     const id = options.sessionId();
     if (id !== null && id !== followedId) {
       followedId = id;
       follower.setTranscript(findTranscript(options.cwd, id, options.env) ?? transcriptPath(options.cwd, id, options.env));
     }
-    timer = setTimeout(follow, followedId === null ? SESSION_LOOKUP_MS : SESSION_CHECK_MS);
-    timer.unref();
-  };
-  timer = setTimeout(follow, SESSION_LOOKUP_MS);
-  timer.unref();
+    quietMs = active ? 0 : quietMs + interval;
+    active = false;
+    if (quietMs < LOOKUP_AFTER_ACTIVITY_MS) schedule(); // else asleep until wake()
+  }
+  // Asleep until the child draws or the user types.
   return {
     dispose() {
-      clearTimeout(timer);
+      disposed = true;
+      if (timer !== null) clearTimeout(timer);
       follower.dispose();
       guard.dispose();
       overlay.dispose();
