@@ -1,6 +1,5 @@
 // The join point the launcher calls: screen matches from the PTY output, confirmed by the
 // CLI's error record in the transcript, classified, logged as `detected`, then emitted.
-import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { Config } from '../config/types.js';
@@ -337,7 +336,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     }
     const classification = classifyOccurrence(hit.file, hit.kind, this.options.config.cases);
     this.report({
-      occurrence: randomUUID(),
+      occurrence: newOccurrenceId(),
       variant: hit.variant,
       channel: 'screen+transcript',
       case: classification.case,
@@ -356,7 +355,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     const transcriptPath = sessionId === null ? null : findTranscript(this.options.cwd, sessionId, this.options.env) ?? this.lastTranscript;
     this.warn(`gate seen on screen but the transcript could not confirm it (${why}); acting on the screen alone`, sessionId);
     this.report({
-      occurrence: randomUUID(),
+      occurrence: newOccurrenceId(),
       variant: confirmation.variant,
       channel: 'screen',
       case: 'A',
@@ -410,6 +409,12 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     }
   }
 }
+
+/**
+ * The global Web Crypto loads node:crypto on first use: an import would load it at every
+ * start (~0.9 MiB of resident memory) for ids needed only when the gate shows.
+ */
+const newOccurrenceId = (): string => globalThis.crypto.randomUUID();
 
 function sessionIdOfFile(file: string): string | null {
   const name = file.split(/[\\/]/).pop() ?? '';
