@@ -190,6 +190,15 @@ function pruneStep(transcriptPath: string): Step {
   };
 }
 
+/** Starts claude again with the chosen arguments (the status line cleared first) and notes it in the state. */
+async function respawn(control: ChildControl, state: RecoveryState, choice: ResumeChoice, how: 'resume' | 'clear'): Promise<void> {
+  control.status('');
+  state.resume = choice;
+  await control.respawn(choice.args);
+  state.childOnScreen = true;
+  state.respawned = how;
+}
+
 function respawnDetail(choice: ResumeChoice): string {
   const dropped = choice.dropped.length > 0 ? `, dropped ${[...new Set(choice.dropped)].join(' ')}` : '';
   return `model=${choice.model} (${choice.modelSource}), ${choice.args.length} args${dropped}`;
@@ -210,11 +219,7 @@ function resumeStep(request: RecoveryRequest, config: Config, condition: 'compac
     describe: shellLine([request.claudePath, ...choice.args]),
     ...(condition === 'compacted' ? { when: (s: RecoveryState) => s.compactedWith !== null, whenText: 'if a compaction worked' } : {}),
     async run({ control, state }) {
-      control.status('');
-      state.resume = choice;
-      await control.respawn(choice.args);
-      state.childOnScreen = true;
-      state.respawned = 'resume';
+      await respawn(control, state, choice, 'resume');
       return { ok: true, detail: respawnDetail(choice) };
     },
   };
@@ -236,11 +241,7 @@ function clearStep(request: RecoveryRequest, transcriptPath: string, config: Con
     when: (s) => s.compactedWith === null,
     whenText: 'if nothing else worked (allowClear is on)',
     async run({ control, state }) {
-      control.status('');
-      state.resume = choice;
-      await control.respawn(choice.args);
-      state.childOnScreen = true;
-      state.respawned = 'clear';
+      await respawn(control, state, choice, 'clear');
       return { ok: true, detail: `fresh session; old transcript ${transcriptPath}; ${respawnDetail(choice)}` };
     },
   };
