@@ -14,7 +14,7 @@ import type { LogSink } from '../log/types.js';
 import { stateDir } from '../paths.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
-import { encodeProjectDir, findTranscript, liveSessionPid, newestTranscript, projectDir } from '../recovery/session-files.js';
+import { findTypedTranscript, liveSessionPid, newestTranscript, projectDir, projectDirName } from '../transcript/locate.js';
 import { caseASteps, describeSteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
 import { sessionFacts } from '../recovery/transcript-scan.js';
 import type { ChildControl, StopResult } from '../recovery/types.js';
@@ -126,7 +126,7 @@ async function locate(options: RecoverCommandOptions, cwd: string, env: NodeJS.P
   let sessionId = options.session;
   let file: string | null;
   if (sessionId) {
-    file = await findTranscript(sessionId, cwd, env);
+    file = findTypedTranscript(cwd, sessionId, env);
     if (!file) {
       throw new UserError(
         `expected a transcript for session ${sessionId} in ${projectDir(cwd, env)} or another project directory, got none; check the id (the file name without .jsonl)`,
@@ -134,7 +134,7 @@ async function locate(options: RecoverCommandOptions, cwd: string, env: NodeJS.P
       );
     }
   } else {
-    const newest = await newestTranscript(projectDir(cwd, env));
+    const newest = newestTranscript(projectDir(cwd, env));
     if (!newest) {
       throw new UserError(`expected a session transcript in ${projectDir(cwd, env)}, got none; run this in the directory the session ran in, or pass --session <id>`, {
         exitCode: ExitCode.notFound,
@@ -144,10 +144,10 @@ async function locate(options: RecoverCommandOptions, cwd: string, env: NodeJS.P
     file = newest.path;
   }
   let sessionCwd = cwd;
-  if (path.basename(path.dirname(file)) !== encodeProjectDir(cwd)) {
+  if (path.basename(path.dirname(file)) !== projectDirName(cwd)) {
     // Found under another project: the session's own cwd, as its records say.
     const recorded = (await sessionFacts(file)).cwd;
-    if (!recorded || encodeProjectDir(recorded) !== path.basename(path.dirname(file))) {
+    if (!recorded || projectDirName(recorded) !== path.basename(path.dirname(file))) {
       throw new UserError(`expected to know the directory session ${sessionId} ran in, got none from ${file}; run this command in that directory`);
     }
     sessionCwd = recorded;
@@ -202,7 +202,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     await dryRun(request, located.file, config, state, out);
     return ExitCode.ok;
   }
-  const pid = await liveSessionPid(located.sessionId, env);
+  const pid = liveSessionPid(located.sessionId, env);
   if (pid !== null) {
     throw new UserError(`expected session ${located.sessionId} to be closed, got it open in claude (pid ${pid}); exit that claude (/exit) first, then run this again`);
   }
