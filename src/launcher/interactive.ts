@@ -146,8 +146,10 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
   session.subscribe((text) => watcher.onOutput(text));
   /** The arguments of the claude on screen: recovery rebuilds the resume command from them. */
   let currentArgs = options.args;
-  const aborted = new AbortController();
-  void session.finished.then(() => aborted.abort());
+  /** Cancels the recovery under way: Ctrl-C while no child is on screen, or the session ending. */
+  let cancel: AbortController | null = null;
+  void session.finished.then(() => cancel?.abort());
+  session.onInterrupt = () => cancel?.abort();
   const control: ChildControl = {
     stop: async () => {
       const stopped = await session.stop();
@@ -171,13 +173,15 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     // so is every occurrence in detect-only mode.
     if (state.recovering || occurrence.case === 'C' || config.detectOnly) return;
     state.recovering = true;
+    cancel = new AbortController();
+    const { signal } = cancel;
     void (async () => {
       try {
         const { recoverOccurrence } = await import('../recovery/recover.js');
         const result = await recoverOccurrence(
           { ...occurrence, cwd, claudePath, userArgs: currentArgs },
           control,
-          { config, log, stateDir: stateDir(env), env, signal: aborted.signal },
+          { config, log, stateDir: stateDir(env), env, signal },
         );
         if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice);
         if (!session.childRunning) session.finish(result.outcome === 'recovered' ? 0 : 1);
@@ -185,6 +189,7 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
         warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
         if (!session.childRunning) session.finish(1);
       } finally {
+        cancel = null;
         session.releaseInput();
         state.recovering = false;
       }

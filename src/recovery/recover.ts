@@ -164,7 +164,9 @@ export async function recoverOccurrence(
       log.write({ ts: ts(), type: 'recovered', occurrence: request.occurrence, sessionId: request.sessionId, totalMs: now() - started, worked: 'clear' });
       return { outcome: 'recovered', childRunning: true, notice: null, noticeShown: false, worked: 'clear' };
     }
-    const reason = run.failed
+    const reason = deps.signal?.aborted
+      ? 'canceled'
+      : run.failed
       ? `${run.failed.name} failed`
       : state.compactedWith
         ? 'compacted, but claude could not be restarted'

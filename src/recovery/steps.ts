@@ -319,7 +319,7 @@ class Progress {
     const draw = (): void => {
       const elapsed = Math.floor((this.now() - this.startedAt) / SECOND);
       const frame = FRAMES[this.frame++ % FRAMES.length] ?? '';
-      this.control.status(`${frame} claude-recover: ${label} · ${elapsed}s${model && !label.includes(model) ? ` · ${model}` : ''}`);
+      this.control.status(`${frame} claude-recover: ${label} · ${elapsed}s${model && !label.includes(model) ? ` · ${model}` : ''} · Ctrl-C cancels`);
     };
     draw();
     if (this.intervalMs > 0) {

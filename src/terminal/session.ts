@@ -72,9 +72,13 @@ export class InteractiveSession implements ChildControl {
   readonly finished: Promise<number>;
 
   private readonly onInput = (data: Buffer): void => {
-    if (this.holding || this.child === null) this.held.push(data);
-    else this.send(data);
+    if (this.child !== null && !this.holding) return this.send(data);
+    // Ctrl-C while recovery works with no child on screen cancels it; it is not held.
+    if (this.child === null && this.onInterrupt !== null && data.includes(0x03)) return this.onInterrupt();
+    this.held.push(data);
   };
+  /** Called when the user presses Ctrl-C while no child owns the screen (recovery cancels). */
+  onInterrupt: (() => void) | null = null;
   private readonly onResize = (): void => {
     const { cols, rows } = this.options.terminal.size();
     this.child?.resize(cols, rows);

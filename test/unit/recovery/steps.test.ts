@@ -97,7 +97,7 @@ describe('runSteps', () => {
       ],
       s,
     );
-    expect(control.calls).toEqual([{ call: 'status', line: expect.stringMatching(/^\S claude-recover: second · \d+s · haiku$/) }]);
+    expect(control.calls).toEqual([{ call: 'status', line: expect.stringMatching(/^\S claude-recover: second · \d+s · haiku · Ctrl-C cancels$/) }]);
   });
 });
 

@@ -74,3 +74,28 @@ describe('detect-only mode', () => {
     expect(events(stateHome).filter((e) => e.type !== 'detected')).toEqual([]);
   });
 });
+
+describe('cancelling a recovery', () => {
+  it('Ctrl-C while a compaction runs cancels it: the child is stopped, nothing is resumed, the log says so', async () => {
+    const stateHome = path.join(tmp, 'cancel-state');
+    const { cwd, env, sessionId } = replayEnv('cancel', {
+      XDG_STATE_HOME: stateHome,
+      CLAUDE_RECOVER_DETECT_ONLY: '0',
+      CLAUDE_RECOVER_GUARD: '0',
+      FAKE_CLAUDE_HANG_MODELS: 'claude-haiku-4-5-20251001,opus',
+    });
+    const run = spawnPty(process.execPath, [BIN, 'run', '--', '--model', 'claude-sonnet-4-6[1m]'], { cwd, env, cols: 70 });
+    await run.waitFor('Once fixed, resend your message');
+    await run.waitFor(/compact.*Ctrl-C cancels/);
+    run.write('\u0003');
+    const exit = await run.exited;
+    expect(exit.exitCode).toBe(1);
+    const all = events(stateHome);
+    const gaveUp = all.find((e) => e.type === 'gave-up');
+    expect(gaveUp).toMatchObject({ reason: 'canceled', sessionId });
+    expect(all.filter((e) => e.type === 'recovered')).toEqual([]);
+    const compaction = all.find((e) => e.type === 'step' && e.name === 'compact');
+    expect(compaction).toMatchObject({ ok: false, model: 'claude-haiku-4-5-20251001' });
+    expect(run.text()).toContain(`--resume ${sessionId}`);
+  });
+});
