@@ -1,5 +1,6 @@
 // The run command's wiring, fast: a stand-in claude replays a real 2.1.330 gate (screen
-// bytes and transcript); in detect-only mode the occurrence is logged and claude is left alone.
+// bytes and transcript). Detect-only logs and leaves claude alone; a log that cannot be
+// written costs one line; Ctrl-C cancels a recovery that is under way.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
