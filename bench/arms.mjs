@@ -17,8 +17,9 @@ export const sh = (word) => `'${String(word).replace(/'/g, `'\\''`)}'`;
 
 /**
  * The environment of every arm: no NODE_OPTIONS / NODE_EXTRA_CA_CERTS (the second adds
- * ~70 ms to each Node start here), /bin/sh as script's shell, and claude-recover's config
- * and state in the bench's own directories, so a user's config cannot change the figures.
+ * ~70 ms to each Node start here), the bench's node first on PATH (the bin's shebang finds
+ * it there), /bin/sh as script's shell, and claude-recover's config and state and Claude's
+ * config dir in the bench's own directories, so nothing of the user's can change the figures.
  */
 export function armEnv(workDir, extra = {}) {
   const env = { ...process.env };
@@ -27,16 +28,23 @@ export function armEnv(workDir, extra = {}) {
   delete env.CLAUDE_RECOVER_ACTIVE;
   return {
     ...env,
+    PATH: `${path.dirname(NODE)}${path.delimiter}${env.PATH ?? ''}`,
     SHELL: '/bin/sh',
     TERM: 'xterm-256color',
     XDG_CONFIG_HOME: path.join(workDir, 'config'),
+    // Claude's own config dir, empty: no transcript or pid file of the user's can be read.
+    CLAUDE_CONFIG_DIR: path.join(workDir, 'claude'),
     XDG_STATE_HOME: path.join(workDir, 'state'),
     ...extra,
   };
 }
 
-/** The wrapper around the program in CLAUDE_RECOVER_CLAUDE, with these (already quoted) arguments. */
-export const wrapperCommand = (args = '') => `${sh(NODE)} ${sh(BIN)} run --${args ? ` ${args}` : ''}`;
+/**
+ * The wrapper around the program in CLAUDE_RECOVER_CLAUDE, with these (already quoted)
+ * arguments, run as a user's alias runs it: the bin itself, through its shebang
+ * (`#!/usr/bin/env node`, so armEnv puts this node first on PATH), not `node bin/…`.
+ */
+export const wrapperCommand = (args = '') => `${sh(BIN)} run --${args ? ` ${args}` : ''}`;
 
 /**
  * Inner commands (what the outer `script` runs) of the throughput arms for a payload file:
