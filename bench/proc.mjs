@@ -15,7 +15,7 @@ const read = (file) => {
  * One sample of a live process, or null once it is gone:
  * cpuMs (sum of se.sum_exec_runtime over its threads: µs precision, where /proc/<pid>/stat
  * has 10 ms ticks), statCpuMs (utime + stime from /proc/<pid>/stat; userMs and systemMs
- * apart), rssKiB, hwmKiB,
+ * apart), rssKiB (rssAnonKiB + rssFileKiB: heap and the like, mapped files), hwmKiB,
  * switches (voluntary + involuntary context switches, all threads: wake-ups), wchar / rchar
  * (bytes written / read), writes / reads (write and read system calls).
  */
@@ -51,6 +51,8 @@ export function sample(pid) {
     userMs: Number(fields[11]) * TICK_MS,
     systemMs: Number(fields[12]) * TICK_MS,
     rssKiB: kib('VmRSS'),
+    rssAnonKiB: kib('RssAnon'),
+    rssFileKiB: kib('RssFile'),
     hwmKiB: kib('VmHWM'),
     switches,
     wchar: ioField('wchar'),
