@@ -1,14 +1,15 @@
 // Are the planted gate messages detected? Two checks: the built ScreenDetector run
-// in-process over the payload stream, and (once `run` logs occurrences) the wrapper's own
-// `detected` entries in events.jsonl.
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+// in-process over the payload stream (every planted gate found, one by one, at every
+// split), and the wrapper end to end (checkWrapperDetection: the `detected` entries the
+// real `run` writes to events.jsonl).
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { pathToFileURL } from 'node:url';
-import { ROOT } from './arms.mjs';
+import { checkArm, ROOT, sh, wrapperCommand } from './arms.mjs';
+import { GATE_RENDERING } from './payloads.mjs';
 
 const SCREEN_MODULE = path.join(ROOT, 'dist', 'detect', 'screen.js');
-const RUN_MODULE = path.join(ROOT, 'dist', 'commands', 'run.js');
 
 /** Deterministic chunk sizes from 1 byte to 16 KiB, so splits land everywhere, inside the gate messages too. */
 function* chunkSizes() {
@@ -66,29 +67,130 @@ export async function runScreenDetector(payloadFile) {
   return { fresh, repaints, variants: [...variants], feedMs: Number(feedNs) / 1e6, bytes };
 }
 
-/**
- * Hook for the wrapper's own detection: whether `run` has the GateWatcher wired in
- * (BENCH_WRAPPER_DETECTION=1 / 0 forces it either way), and once it is, how many
- * `detected` entries the wrapper wrote to $XDG_STATE_HOME/claude-recover/events.jsonl.
- */
-export function wrapperDetectionWired() {
-  const forced = process.env.BENCH_WRAPPER_DETECTION;
-  if (forced === '1' || forced === '0') return forced === '1';
-  return existsSync(RUN_MODULE) && readFileSync(RUN_MODULE, 'utf8').includes('GateWatcher');
-}
-
-/** Counts `detected` entries in the state directory's events.jsonl (rotated files not included). */
-export function countWrapperDetections(stateHome) {
+/** The entries of a state directory's events.jsonl (rotated files not included); a torn line is skipped. */
+export function readEvents(stateHome) {
   const file = path.join(stateHome, 'claude-recover', 'events.jsonl');
-  if (!existsSync(file)) return 0;
-  let count = 0;
+  if (!existsSync(file)) return [];
+  const entries = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
-      if (JSON.parse(line).type === 'detected') count++;
+      entries.push(JSON.parse(line));
     } catch {
       // A torn last line: not an entry.
     }
   }
-  return count;
+  return entries;
+}
+
+/** Entry types only recovery writes (a step, its outcome): none may appear while detectOnly is on. */
+export const RECOVERY_ENTRY_TYPES = new Set(['step', 'recovered', 'gave-up', 'auto-compact']);
+
+/** Offsets just past each planted gate's line (the rendering and its LF) in the payload file. */
+function gateEnds(file) {
+  const fd = openSync(file, 'r');
+  const ends = [];
+  const window = Buffer.alloc(4 << 20);
+  let at = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, window, 0, window.length, at);
+      if (n <= 0) break;
+      const view = window.subarray(0, n);
+      for (let i = view.indexOf(GATE_RENDERING); i !== -1; i = view.indexOf(GATE_RENDERING, i + 1)) ends.push(at + i + GATE_RENDERING.length + 1);
+      if (n < window.length) break;
+      // The next window overlaps this one by a rendering less one byte: one across the edge is found whole, none twice.
+      at += n - GATE_RENDERING.length + 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return ends;
+}
+
+/** Splits the payload after each gate's line into part files (cached by the payload's name); returns their paths. */
+function splitAtGates(file) {
+  const ends = gateEnds(file);
+  const size = statSync(file).size;
+  const bounds = [0, ...ends, size].filter((end, i, all) => i === 0 || end > all[i - 1]);
+  const dir = `${file}.parts`;
+  mkdirSync(dir, { recursive: true });
+  const parts = [];
+  const fd = openSync(file, 'r');
+  try {
+    for (let i = 0; i + 1 < bounds.length; i++) {
+      const [from, to] = [bounds[i], bounds[i + 1]];
+      const part = path.join(dir, `part-${i}`);
+      parts.push(part);
+      if (existsSync(part) && statSync(part).size === to - from) continue;
+      const out = openSync(part, 'w');
+      try {
+        const buffer = Buffer.alloc(1 << 20);
+        for (let offset = from; offset < to; ) {
+          const n = readSync(fd, buffer, 0, Math.min(buffer.length, to - offset), offset);
+          writeSync(out, buffer, 0, n);
+          offset += n;
+        }
+      } finally {
+        closeSync(out);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { parts, gates: ends.length };
+}
+
+/**
+ * The wrapper's own detection, end to end: `claude-recover run` as the user runs it
+ * (detection and guard on, as shipped) with detectOnly, around a child that prints the TUI
+ * payload and stays alive. The bench has no Claude transcript (CLAUDE_CONFIG_DIR empty), so
+ * every screen match ends in the screen-only fallback once `confirmMs` has passed: one
+ * `detected` entry with channel `screen` and one `warning` each.
+ *
+ * mode 'spaced': the payload cut after each gate's line, a `sleep gapS` after every part,
+ * confirmMs short (200 ms): every planted gate must give exactly one occurrence.
+ * mode 'burst': the whole payload at once, then a sleep past the default confirmation
+ * window (confirmMs null: the config's own): gates within one window merge (see GateWatcher),
+ * so 1 ≤ occurrences ≤ gates.
+ *
+ * Resolves { problem (byte check or exit), gates, detected, screen, warnings, recovery, variants, ms }.
+ */
+export async function checkWrapperDetection(payloadInfo, { workDir, env, stdin, mode, confirmMs = null, gapS = 1, name = mode }) {
+  const stateHome = path.join(workDir, `state-detect-${name}`);
+  rmSync(stateHome, { recursive: true, force: true });
+  mkdirSync(stateHome, { recursive: true });
+  let script;
+  let gates = payloadInfo.gates;
+  if (mode === 'spaced') {
+    const split = splitAtGates(payloadInfo.path);
+    gates = split.gates;
+    script = split.parts.map((part) => `cat ${sh(part)}; sleep ${gapS}`).join('; ');
+  } else {
+    script = `cat ${sh(payloadInfo.path)}; sleep ${gapS}`;
+  }
+  const armEnv = {
+    ...env,
+    XDG_STATE_HOME: stateHome,
+    CLAUDE_RECOVER_CLAUDE: '/bin/sh',
+    CLAUDE_RECOVER_DETECT_ONLY: '1',
+    ...(confirmMs === null ? {} : { CLAUDE_RECOVER_CONFIRM_TIMEOUT_MS: String(confirmMs) }),
+  };
+  const result = await checkArm(wrapperCommand(`-c ${sh(script)}`), payloadInfo.path, {
+    env: armEnv,
+    stdin,
+    timeoutMs: 120_000 + payloadInfo.bytes / 1000,
+  });
+  const entries = readEvents(stateHome);
+  const detected = entries.filter((e) => e.type === 'detected');
+  return {
+    problem: result.problem,
+    gates,
+    detected: detected.length,
+    screen: detected.filter((e) => e.channel === 'screen').length,
+    warnings: entries.filter((e) => e.type === 'warning' && /could not confirm/.test(e.message ?? '')).length,
+    recovery: entries.filter((e) => RECOVERY_ENTRY_TYPES.has(e.type)).map((e) => e.type),
+    variants: [...new Set(detected.map((e) => e.variant))],
+    ms: result.ms,
+  };
 }
