@@ -3,20 +3,24 @@
 // detected): a failure there exits non-zero. Performance targets missed print FAIL in the
 // table but do not change the exit code (these machines are noisy).
 //
-// Knobs: BENCH_QUICK=1 (about a minute), BENCH_MB (payload size), BENCH_ROUNDS, BENCH_KEYS,
+// The wrapper arms run the bin as a user's alias does (its shebang, not `node bin/…`), in the
+// shipped configuration (detection and the context guard on) plus detectOnly, so that no
+// recovery can stop the child mid-measurement; a run that logs a recovery step fails.
+//
+// Knobs: BENCH_QUICK=1 (about two minutes), BENCH_MB (payload size), BENCH_ROUNDS, BENCH_KEYS,
 // BENCH_PROFILE=1 (CPU profile of the wrapper streaming, top functions printed),
-// BENCH_WRAPPER_DETECTION=1|0 (force the events.jsonl detection check on or off),
-// BENCH_BIN (another build's bin/claude-recover.js, for an A/B experiment).
+// BENCH_BIN (another build's bin/claude-recover.js, for an A/B experiment),
+// BENCH_RECOVERY_MB (transcript size of the recovery overhead run, default 200).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { armEnv, checkArm, NODE, ROOT, runInScript, sh, THROUGHPUT_ARMS, wrapperCommand } from './arms.mjs';
-import { countWrapperDetections, runScreenDetector, wrapperDetectionWired } from './detection.mjs';
+import { armEnv, BIN, checkArm, NODE, ROOT, runInScript, sh, THROUGHPUT_ARMS, wrapperCommand } from './arms.mjs';
+import { checkWrapperDetection, readEvents, RECOVERY_ENTRY_TYPES, runScreenDetector } from './detection.mjs';
+import { startIdleWrapper } from './idle.mjs';
 import { measureKeystrokes } from './latency.mjs';
 import { payload } from './payloads.mjs';
-import { children, sample } from './proc.mjs';
 import { profileWrapper } from './profile.mjs';
 import { median, printTable, spread, verdict } from './stats.mjs';
 
@@ -33,7 +37,6 @@ const ARMS = ['a', 'd', 'w'];
 const WORK = path.join(ROOT, '.bench');
 const rows = [];
 let correctnessFailed = false;
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
 const log = (line) => process.stderr.write(`${line}\n`);
 const mib = (kib) => kib / 1024;
@@ -51,6 +54,11 @@ function perf(metric, figure, target, ok = null) {
 
 async function main() {
   if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('expected a build in dist/, got none: run `npm run bench` (it builds first)');
+  try {
+    accessSync(BIN, constants.X_OK);
+  } catch {
+    throw new Error(`expected ${BIN} to be executable (the arms run it through its shebang), got no execute permission`);
+  }
   mkdirSync(WORK, { recursive: true });
   const stateHome = path.join(WORK, 'state');
   rmSync(stateHome, { recursive: true, force: true });
@@ -62,7 +70,8 @@ async function main() {
   execFileSync('mkfifo', [fifo]);
   const stdin = openSync(fifo, 'r+'); // read-write: script never sees EOF on it
   const devNull = openSync('/dev/null', 'w');
-  const env = armEnv(WORK, { CLAUDE_RECOVER_CLAUDE: '/bin/cat' });
+  // Detection and guard as shipped (no config file: defaults); detectOnly so no recovery can fire.
+  const env = armEnv(WORK, { CLAUDE_RECOVER_CLAUDE: '/bin/cat', CLAUDE_RECOVER_DETECT_ONLY: '1' });
 
   const load0 = os.loadavg()[0];
   log(`claude-recover bench: ${QUICK ? 'quick' : 'full'} run, ${MB} MB payloads, ${ROUNDS} rounds + 1 warm-up, ${KEYS} keys; ` +
@@ -109,12 +118,31 @@ async function main() {
       `${p.gates}/${p.gates}`,
     );
   }
-  if (wrapperDetectionWired()) {
-    // The check runs of (w) above were the only wrapper runs so far: TUI (gates) and plain (none).
-    const count = countWrapperDetections(stateHome);
-    check('gates detected, wrapper (events.jsonl)', `${count}/${payloads.tui.gates}`, count === payloads.tui.gates, `${payloads.tui.gates}/${payloads.tui.gates}`);
-  } else {
-    rows.push({ metric: 'gates detected, wrapper (events.jsonl)', figure: 'not wired into run yet', target: `${payloads.tui.gates}/${payloads.tui.gates}`, verdict: 'n/a' });
+  // 2b. The wrapper end to end (see checkWrapperDetection): the same payloads through `run`,
+  //     the child kept alive past the confirmation window, counted in events.jsonl.
+  const wrapperChecks = [
+    { kind: 'tui', mode: 'spaced', confirmMs: 200, gapS: 1, label: 'each gate 1 s apart, confirm 200 ms' },
+    { kind: 'tui', mode: 'burst', confirmMs: null, gapS: 5, label: 'all in one burst, confirm 4 s (default)' },
+    { kind: 'plain', mode: 'burst', confirmMs: 200, gapS: 1, label: 'no gate planted' },
+  ];
+  for (const c of wrapperChecks) {
+    const metric = `gates detected, wrapper, ${c.kind} ${c.label}`;
+    let r;
+    try {
+      r = await checkWrapperDetection(payloads[c.kind], { workDir: WORK, env, stdin, mode: c.mode, confirmMs: c.confirmMs, gapS: c.gapS, name: `${c.kind}-${c.mode}` });
+    } catch (error) {
+      check(metric, `failed: ${error.message}`, false, 'runs');
+      continue;
+    }
+    const consistent = r.problem === null && r.screen === r.detected && r.warnings === r.detected && r.recovery.length === 0;
+    const [ok, target] =
+      c.mode === 'spaced' || r.gates === 0
+        ? [consistent && r.detected === r.gates, `${r.gates}/${r.gates}`]
+        : [consistent && r.detected >= 1 && r.detected <= r.gates, `1..${r.gates} (merged)`];
+    const figure =
+      `${r.detected} detected for ${r.gates} planted, ${r.screen} channel screen, ${r.warnings} fallback warnings` +
+      `${r.recovery.length ? `, RECOVERY RAN (${r.recovery.join(', ')})` : ''}; ${r.problem ?? 'bytes exact'}`;
+    check(metric, figure, ok, target);
   }
   if (correctnessFailed) log('CORRECTNESS FAILURE: see the table; timing continues so the figures are still reported');
 
@@ -143,7 +171,7 @@ async function main() {
 
   // 4. Idle wrapper (cat waiting for input) sampled over 10 s while latency and start-up run:
   //    an idle process costs them nothing, and CPU time is its own whatever the load.
-  const idle = await startIdleWrapper(env, stdin, devNull);
+  const idle = await startIdleWrapper(WORK, env, stdin, devNull);
 
   // 5. Keystroke round trip.
   let keystrokes = null;
@@ -172,9 +200,18 @@ async function main() {
 
   const idleResult = await idle.finish(IDLE_WINDOW_MS);
 
+  // No (w) run above may have run recovery (detectOnly): its entries would be in the shared state.
+  const recoveryEntries = readEvents(stateHome).filter((e) => RECOVERY_ENTRY_TYPES.has(e.type));
+  check(
+    'recovery never ran in the timed, idle, keystroke and start-up (w) runs',
+    recoveryEntries.length === 0 ? 'no step/recovered/gave-up entry' : `${recoveryEntries.length} entries: ${recoveryEntries.map((e) => e.type).join(', ')}`,
+    recoveryEntries.length === 0,
+    'none',
+  );
+
   // 7. Micro-benchmarks owned by the detection and recovery work, when they exist.
   const wrapperCpuPerMB = streamStats(streaming['w-tui'])?.cpuPerMB ?? null;
-  const micro = await microBenchmarks(payloads.tui, wrapperCpuPerMB);
+  const micro = await microBenchmarks(payloads, wrapperCpuPerMB);
 
   // The table.
   for (const kind of KINDS) {
@@ -184,7 +221,7 @@ async function main() {
   }
   // Judged at the precision printed, so the figure and the verdict always agree.
   const shown = (values) => Number(median(values).toFixed(3));
-  perf('w/d throughput, TUI (detection as wired)', spread(ratios.tui.wd), '≥ 0.8', shown(ratios.tui.wd) >= 0.8);
+  perf('w/d throughput, TUI (detection + guard on, detectOnly)', spread(ratios.tui.wd), '≥ 0.8', shown(ratios.tui.wd) >= 0.8);
   perf('w/d throughput, plain', spread(ratios.plain.wd), '≥ 0.9', shown(ratios.plain.wd) >= 0.9);
   perf('d/a throughput, TUI', spread(ratios.tui.da), 'info (ref 0.56)');
   perf('d/a throughput, plain', spread(ratios.plain.da), 'info');
@@ -220,7 +257,12 @@ async function main() {
       '≤ 5 ms',
       idleResult.cpuMs <= 5,
     );
-    perf('RSS idle (VmRSS, VmHWM)', `${mib(idleResult.rssKiB).toFixed(1)} MiB, peak ${mib(idleResult.hwmKiB).toFixed(1)} MiB`, '≤ 50 MiB', mib(idleResult.rssKiB) <= 50);
+    perf(
+      'RSS idle (VmRSS, VmHWM)',
+      `${mib(idleResult.rssKiB).toFixed(1)} MiB (anonymous ${mib(idleResult.rssAnonKiB).toFixed(1)}, files ${mib(idleResult.rssFileKiB).toFixed(1)}), peak ${mib(idleResult.hwmKiB).toFixed(1)} MiB`,
+      '≤ 50 MiB',
+      Number(mib(idleResult.rssKiB).toFixed(1)) <= 50,
+    );
   }
   for (const kind of KINDS) {
     const s = streaming[`w-${kind}`];
@@ -283,87 +325,20 @@ function streamStats(samples) {
 }
 
 /**
- * Starts the wrapper around `cat` (waiting for input) inside script and waits until it is
- * up; finish(windowMs) returns its CPU time, wake-ups and memory over windowMs from the
- * first sample, then stops it.
- */
-async function startIdleWrapper(env, stdin, devNull) {
-  const pidFile = path.join(WORK, 'idle.pid');
-  rmSync(pidFile, { force: true });
-  let scriptChild;
-  const done = runInScript(`echo $$ > ${sh(pidFile)}; exec ${wrapperCommand()}`, {
-    env,
-    stdin,
-    stdout: devNull,
-    timeoutMs: 120_000,
-    onSpawn: (child) => (scriptChild = child),
-  });
-  let pid = null;
-  let startedAt = 0;
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (pid === null && existsSync(pidFile)) {
-      pid = Number(readFileSync(pidFile, 'utf8').trim()) || null;
-      startedAt = Date.now();
-    }
-    if (pid !== null && children(pid).length > 0) break;
-    await sleep(20);
-  }
-  const stop = async () => {
-    if (pid !== null) {
-      try {
-        process.kill(pid, 'SIGTERM'); // relayed to cat; the wrapper then exits
-      } catch {
-        // Already gone.
-      }
-    }
-    const timer = setTimeout(() => scriptChild?.kill('SIGKILL'), 5_000);
-    await done;
-    clearTimeout(timer);
-  };
-  if (pid === null || children(pid).length === 0) {
-    await stop();
-    return { finish: async () => ({ error: 'the idle wrapper never started its child' }) };
-  }
-  await sleep(500); // the start-up itself is not idle time
-  const first = sample(pid);
-  const t0 = Date.now();
-  // Sampled every 250 ms (reading /proc does not wake it), to say when any activity happened.
-  const bursts = [];
-  let previous = first;
-  const poller = setInterval(() => {
-    const now = sample(pid);
-    if (now === null || previous === null) return;
-    if (now.switches !== previous.switches) bursts.push(`+${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
-    previous = now;
-  }, 250);
-  return {
-    async finish(windowMs) {
-      await sleep(Math.max(0, t0 + windowMs - Date.now()));
-      clearInterval(poller);
-      const last = sample(pid);
-      await stop();
-      if (first === null || last === null) return { error: 'the idle wrapper exited early' };
-      return {
-        cpuMs: last.cpuMs - first.cpuMs,
-        statCpuMs: last.statCpuMs - first.statCpuMs,
-        switches: last.switches - first.switches,
-        rssKiB: last.rssKiB,
-        hwmKiB: last.hwmKiB,
-        bursts,
-      };
-    },
-  };
-}
-
-/**
  * The micro-benchmarks others own, each called when its file exists: bench/detector.mjs
- * benchDetector(), bench/prune.mjs benchPrune(), bench/guard.mjs benchEscapeBoundary().
- * Each gets a context { payloadFile, payloadBytes, passthroughCpuMsPerMB, quick } and may
+ * benchDetector(), bench/prune.mjs benchPrune(), bench/guard.mjs benchEscapeBoundary(),
+ * bench/recovery.mjs benchRecovery(), bench/decode.mjs benchDecode().
+ * Each gets a context { payloadFile, payloadBytes, payloads: { kind: file }, passthroughCpuMsPerMB, quick } and may
  * return rows [{ metric, figure, target, pass }] or a plain result read below.
  */
-async function microBenchmarks(tuiPayload, passthroughCpuMsPerMB) {
-  const context = { payloadFile: tuiPayload.path, payloadBytes: tuiPayload.bytes, passthroughCpuMsPerMB, quick: QUICK };
+async function microBenchmarks(payloads, passthroughCpuMsPerMB) {
+  const context = {
+    payloadFile: payloads.tui.path,
+    payloadBytes: payloads.tui.bytes,
+    payloads: Object.fromEntries(Object.entries(payloads).map(([kind, p]) => [kind, p.path])),
+    passthroughCpuMsPerMB,
+    quick: QUICK,
+  };
   const share = (cpuMsPerMB) => (passthroughCpuMsPerMB ? ` = ${((100 * cpuMsPerMB) / passthroughCpuMsPerMB).toFixed(1)}% of wrapper CPU` : '');
   const specs = [
     {
@@ -401,6 +376,26 @@ async function microBenchmarks(tuiPayload, passthroughCpuMsPerMB) {
               {
                 figure: `${Math.round(v.mbPerSec)} MB/s, overlay ${Math.round(v.overlayMbPerSec ?? NaN)} MB/s${share(1000 / Math.min(v.mbPerSec, v.overlayMbPerSec ?? Infinity))}`,
                 pass: Math.min(v.mbPerSec, v.overlayMbPerSec ?? Infinity) >= 1000,
+              },
+            ]
+          : null,
+    },
+    { file: 'decode.mjs', fn: 'benchDecode', metric: 'session decode + paste check', target: 'info', read: () => null },
+    {
+      file: 'recovery.mjs',
+      fn: 'benchRecovery',
+      metric: 'recovery overhead excl. model calls, 200 MB transcript',
+      target: '< 1000 ms, recovered',
+      // { ms, fakeMs, overheadMs, steps, outcome, transcriptBytes, maxRssMiB }
+      read: (v) =>
+        typeof v.overheadMs === 'number'
+          ? [
+              {
+                figure:
+                  `${Math.round(v.overheadMs)} ms (${Math.round(v.ms)} ms in all − fake claude ${Math.round(v.fakeMs)} ms); ` +
+                  `checkpoint copy + fsync ${v.steps.find((step) => step.name === 'checkpoint')?.ms ?? '?'} ms of it; ` +
+                  `${(v.transcriptBytes / 1e6).toFixed(0)} MB, ${v.outcome}${v.worked ? ` (${v.worked})` : ''}, peak RSS ${Math.round(v.maxRssMiB)} MiB`,
+                pass: v.overheadMs < 1000 && v.outcome === 'recovered',
               },
             ]
           : null,
