@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScreenDetector, type GateMatch } from '../../../src/detect/screen.js';
+import { TURN_MARKERS } from '../../../src/detect/patterns.js';
+import { containsMarker, ScreenDetector, type GateMatch } from '../../../src/detect/screen.js';
 import { BUSY, PROMPT_BOX, render, type Rendering } from './render.js';
 
 /** Every wording of facts §1, as the CLI stores the message, with the variant it must give. */
@@ -226,5 +227,28 @@ describe('ScreenDetector: bounded memory', () => {
     expect(tail.length).toBeLessThanOrEqual(512 + 4096 + 70_000);
     detector.push(BUSY);
     expect(detector.push(render(WORDINGS[4]!.text, 80, 'alt-screen'))).toHaveLength(1);
+  });
+});
+
+describe('containsMarker', () => {
+  it('answers as one indexOf per turn marker does, on strings built from the markers’ letters', () => {
+    let x = 11;
+    const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const letters = `${TURN_MARKERS.join('')} rx`;
+    const naive = (text: string): boolean => TURN_MARKERS.some((marker) => text.includes(marker));
+    let found = 0;
+    for (let run = 0; run < 100_000; run++) {
+      let text = '';
+      for (let n = Math.floor(next() * 24); n > 0; n--) text += letters[Math.floor(next() * letters.length)];
+      if (next() < 0.05) text += TURN_MARKERS[Math.floor(next() * TURN_MARKERS.length)];
+      expect(containsMarker(text), JSON.stringify(text)).toBe(naive(text));
+      if (naive(text)) found++;
+    }
+    expect(found).toBeGreaterThan(1000);
+    for (const marker of TURN_MARKERS) {
+      expect(containsMarker(marker)).toBe(true);
+      expect(containsMarker(marker.slice(1))).toBe(naive(marker.slice(1)));
+      expect(containsMarker(marker.slice(0, -1))).toBe(naive(marker.slice(0, -1)));
+    }
   });
 });
