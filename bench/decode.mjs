@@ -58,12 +58,13 @@ export async function measureDecode(file, rounds = 5) {
   return { shipped, before };
 }
 
-/** Rows for bench/run.mjs: context { payloads: { kind: file }, passthroughCpuMsPerMB, quick }. */
+/** Rows for bench/run.mjs: context { payloads: { kind: file }, cpuMsPerMBByKind: { kind: wrapper CPU ms/MB }, quick }. */
 export async function benchDecode(context = {}) {
   const rows = [];
   for (const [kind, file] of Object.entries(context.payloads ?? {})) {
     const r = await measureDecode(file, context.quick ? 3 : 7);
-    const share = context.passthroughCpuMsPerMB ? ` = ${((100 * r.shipped) / context.passthroughCpuMsPerMB).toFixed(1)}% of wrapper CPU` : '';
+    const wrapper = context.cpuMsPerMBByKind?.[kind] ?? null;
+    const share = wrapper ? ` = ${((100 * r.shipped) / wrapper).toFixed(1)}% of wrapper CPU` : '';
     rows.push({
       metric: `session decode + paste check, ${kind}`,
       figure: `${r.shipped.toFixed(2)} ms/MB${share} (StringDecoder way: ${r.before.toFixed(2)} ms/MB)`,

@@ -10,6 +10,7 @@ import { checkArm, ROOT, sh, wrapperCommand } from './arms.mjs';
 import { GATE_RENDERING } from './payloads.mjs';
 
 const SCREEN_MODULE = path.join(ROOT, 'dist', 'detect', 'screen.js');
+const DECODE_MODULE = path.join(ROOT, 'dist', 'terminal', 'decode.js');
 
 /** Deterministic chunk sizes from 1 byte to 16 KiB, so splits land everywhere, inside the gate messages too. */
 function* chunkSizes() {
@@ -21,8 +22,8 @@ function* chunkSizes() {
 }
 
 /**
- * Feeds the payload to a fresh ScreenDetector the way the wrapper does (raw bytes through a
- * StringDecoder, chunk by chunk). Returns null when dist/detect/screen.js is not built yet,
+ * Feeds the payload to a fresh ScreenDetector the way the wrapper does (raw bytes through the
+ * session's decoder, chunk by chunk). Returns null when dist/detect/screen.js is not built yet,
  * else { fresh, repaints, variants, feedMs, bytes }: fresh counts matches that are new
  * occurrences (repaint false); feedMs is the time spent inside push() alone.
  */
@@ -33,7 +34,8 @@ export async function runScreenDetector(payloadFile) {
     throw new Error('expected dist/detect/screen.js to export class ScreenDetector with push(text): GateMatch[]; got something else');
   }
   const detector = new ScreenDetector();
-  const decoder = new StringDecoder('utf8');
+  // The session's own decoder when built (dist/terminal/decode.js), else what it replaced.
+  const decoder = existsSync(DECODE_MODULE) ? new (await import(pathToFileURL(DECODE_MODULE).href)).Utf8Stream() : new StringDecoder('utf8');
   const fd = openSync(payloadFile, 'r');
   const buffer = Buffer.alloc(16384);
   const sizes = chunkSizes();

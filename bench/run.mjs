@@ -211,7 +211,8 @@ async function main() {
 
   // 7. Micro-benchmarks owned by the detection and recovery work, when they exist.
   const wrapperCpuPerMB = streamStats(streaming['w-tui'])?.cpuPerMB ?? null;
-  const micro = await microBenchmarks(payloads, wrapperCpuPerMB);
+  const wrapperCpuPerMBByKind = Object.fromEntries(KINDS.map((kind) => [kind, streamStats(streaming[`w-${kind}`])?.cpuPerMB ?? null]));
+  const micro = await microBenchmarks(payloads, wrapperCpuPerMB, wrapperCpuPerMBByKind);
 
   // The table.
   for (const kind of KINDS) {
@@ -328,15 +329,17 @@ function streamStats(samples) {
  * The micro-benchmarks others own, each called when its file exists: bench/detector.mjs
  * benchDetector(), bench/prune.mjs benchPrune(), bench/guard.mjs benchEscapeBoundary(),
  * bench/recovery.mjs benchRecovery(), bench/decode.mjs benchDecode().
- * Each gets a context { payloadFile, payloadBytes, payloads: { kind: file }, passthroughCpuMsPerMB, quick } and may
+ * Each gets a context { payloadFile, payloadBytes, payloads: { kind: file }, passthroughCpuMsPerMB
+ * (TUI), cpuMsPerMBByKind: { kind: wrapper CPU ms/MB }, quick } and may
  * return rows [{ metric, figure, target, pass }] or a plain result read below.
  */
-async function microBenchmarks(payloads, passthroughCpuMsPerMB) {
+async function microBenchmarks(payloads, passthroughCpuMsPerMB, cpuMsPerMBByKind) {
   const context = {
     payloadFile: payloads.tui.path,
     payloadBytes: payloads.tui.bytes,
     payloads: Object.fromEntries(Object.entries(payloads).map(([kind, p]) => [kind, p.path])),
     passthroughCpuMsPerMB,
+    cpuMsPerMBByKind,
     quick: QUICK,
   };
   const share = (cpuMsPerMB) => (passthroughCpuMsPerMB ? ` = ${((100 * cpuMsPerMB) / passthroughCpuMsPerMB).toFixed(1)}% of wrapper CPU` : '');
