@@ -183,7 +183,7 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
           control,
           { config, log, stateDir: stateDir(env), env, signal },
         );
-        if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice);
+        if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice.replace(/^claude-recover: /, ''));
         if (!session.childRunning) session.finish(result.outcome === 'recovered' ? 0 : 1);
       } catch (error) {
         warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
