@@ -271,7 +271,8 @@ async function main() {
       perf(`RSS streaming, ${kind}`, 'no samples (run too short?)', '≤ 64 MiB', false);
       continue;
     }
-    const hwm = Math.max(...s.map((x) => x.hwmKiB));
+    // A sample taken as the process exits has no Vm* lines (NaN): not a figure.
+    const hwm = Math.max(...s.map((x) => x.hwmKiB).filter(Number.isFinite));
     perf(`RSS streaming (VmHWM), ${kind}`, `${mib(hwm).toFixed(1)} MiB`, '≤ 64 MiB', mib(hwm) <= 64);
   }
   for (const kind of KINDS) {
