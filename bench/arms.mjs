@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sample } from './proc.mjs';
+import { children, sample } from './proc.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The wrapper's entry point; BENCH_BIN points the bench at another build (an A/B experiment). */
@@ -178,7 +178,8 @@ export class CrlfComparator {
 /**
  * Runs one arm once with its output read back and compared to the payload. With
  * probePidFile, the command writes the pid of what it runs there (`echo $$ > F; exec node …`) and
- * the process is sampled from /proc every 50 ms while it streams.
+ * the process is sampled from /proc every 50 ms while it streams (each sample says whether its
+ * child was still there).
  * Resolves { problem: string | null, samples, ms }.
  */
 export async function checkArm(command, payloadFile, { env, stdin, probePidFile, timeoutMs }) {
@@ -202,7 +203,8 @@ export async function checkArm(command, payloadFile, { env, stdin, probePidFile,
         if (pid === null && existsSync(probePidFile)) pid = Number(readFileSync(probePidFile, 'utf8').trim()) || null;
         if (pid === null) return;
         const s = sample(pid);
-        if (s !== null) samples.push({ t: performance.now(), ...s });
+        // child: whether it has not reaped its child yet (see streamStats in run.mjs).
+        if (s !== null) samples.push({ t: performance.now(), ...s, child: children(pid).length > 0 });
       }, 50);
     },
   });

@@ -308,10 +308,15 @@ const mbps = (bytes, times) => (times.length ? (bytes / 1e6 / (median(times) / 1
 
 /**
  * CPU per MB and bytes per read system call while streaming, from the /proc samples of a
- * relay or wrapper: the bytes it read (from its inner PTY master) count, start-up excluded
- * (script writes each chunk twice, to the terminal and its typescript: written bytes would mislead).
+ * relay or wrapper taken while its child was alive: the bytes it read (from its inner PTY
+ * master) count, start-up excluded (script writes each chunk twice, to the terminal and its
+ * typescript: written bytes would mislead).
  */
-function streamStats(samples) {
+function streamStats(all) {
+  // Only while the child is there: reaping it adds the child's reads to the parent's rchar
+  // (cat's 64 MB of payload), and the threads that end at exit take their CPU time out of the
+  // per-thread sums; a last sample from then made CPU/MB read 3-6 instead of ~11 ms/MB.
+  const samples = all?.filter((s) => s.child !== false);
   if (!samples || samples.length < 2) return null;
   // Streaming has begun once output is written (a starting node also reads files).
   const start = samples.find((s) => s.wchar - samples[0].wchar > 256 * 1024);
