@@ -109,9 +109,9 @@ describe('case A', () => {
     expect(calls.slice(respawn).some((c) => c.startsWith('status'))).toBe(false);
     expect(calls.slice(stop, respawn)).toEqual([
       'stop',
-      'status:claude-recover: backing up the transcript · 0s',
-      `status:claude-recover: compacting with ${HAIKU} · 0s`,
-      'status:claude-recover: resuming · 0s · claude-sonnet-4-6',
+      'status:claude-recover: backing up the transcript · 0s · Ctrl-C cancels',
+      `status:claude-recover: compacting with ${HAIKU} · 0s · Ctrl-C cancels`,
+      'status:claude-recover: resuming · 0s · claude-sonnet-4-6 · Ctrl-C cancels',
       'status:',
     ]);
   });
