@@ -57,6 +57,13 @@ export interface GateWatcherOptions {
 
 /** How often the transcript is looked at while a screen match waits for confirmation. */
 const POLL_MS = 150;
+/**
+ * Past the confirmation deadline, a readable transcript that has no new gate record yet is
+ * still looked at this often until LATE_MS after the match: a loaded machine can delay the
+ * CLI's write past the deadline, and a record that comes late is still the occurrence.
+ */
+const LATE_POLL_MS = 500;
+const LATE_MS = 15_000;
 /** How much of a transcript first met is read: the gate's record is among its last lines. */
 const FIRST_READ_BYTES = 2 * 1024 * 1024;
 /** Record uuids already turned into an occurrence (bounded). */
@@ -200,8 +207,13 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     const last = matches[matches.length - 1] as GateMatch;
     const screenNew = matches.some((match) => !match.repaint);
     if (this.confirmation) {
-      if (screenNew) this.confirmation.screenNew = true;
-      return;
+      // Within its deadline, a confirmation under way covers this match too; past it (only
+      // looking late at a slow pace), a new match starts afresh and is looked at now.
+      if (this.clock.now() < this.confirmation.deadline) {
+        if (screenNew) this.confirmation.screenNew = true;
+        return;
+      }
+      this.cancel();
     }
     this.confirmation = {
       variant: (matches.find((match) => !match.repaint) ?? last).variant,
@@ -255,8 +267,13 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     } else if (result.state === 'unreadable' && confirmation.screenNew) {
       this.confirmation = null;
       this.screenOnly(confirmation, result.why);
+    } else if (this.clock.now() < confirmation.startedAt + LATE_MS) {
+      this.schedule(LATE_POLL_MS);
     } else {
       this.confirmation = null;
+      if (confirmation.screenNew) {
+        this.warn(`the screen showed the gate (${confirmation.variant}) but the transcript got no record of it within ${LATE_MS / 1000} s: not acted on`, this.lastSessionId);
+      }
     }
   }
 

@@ -105,7 +105,7 @@ describe('GateWatcher: the transcript confirms the screen', () => {
     expect(s.occurrences).toHaveLength(1);
   });
 
-  it('a readable transcript without a new gate record is not an occurrence, and logs nothing', () => {
+  it('a readable transcript without a new gate record is not an occurrence; after 15 s one warning says so', () => {
     const s = setup({ lines: before() });
     s.clock.advance(5_000);
     s.append(userLine('hello three', s.clock.now()), replyLine(191_000, s.clock.now() + 10));
@@ -113,7 +113,22 @@ describe('GateWatcher: the transcript confirms the screen', () => {
     s.clock.advance(10_000);
     expect(s.occurrences).toEqual([]);
     expect(s.log.entries).toEqual([]);
+    s.clock.advance(6_000);
+    expect(s.occurrences).toEqual([]);
+    expect(s.log.entries).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('got no record of it') })]);
     expect(s.clock.pending()).toBe(0);
+  });
+
+  it('a gate record written after the confirmation deadline (a loaded machine) is still the occurrence', () => {
+    const s = setup({ lines: before() });
+    s.clock.advance(5_000);
+    s.watcher.onOutput(BUSY + ERROR_SCREEN);
+    s.clock.advance(7_000);
+    expect(s.occurrences).toEqual([]);
+    s.append(gateLine(s.clock.now()));
+    s.clock.advance(500);
+    expect(s.occurrences).toHaveLength(1);
+    expect(s.log.entries.filter((entry) => entry.type === 'warning')).toEqual([]);
   });
 
   it('an error record written before the launch does not count', () => {
