@@ -1,6 +1,9 @@
 // The case-A journey shared by the e2e scenarios: a session grows past the standard window, the
 // gate blocks the third prompt, claude-recover compacts the same session with a small model and
 // resumes it with a standard one, and the user carries on.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { LogEntry, RecoveredEntry } from '../../src/log/types.js';
 import type { MockApiOptions, MockRequest } from '../../src/demo/mock-api.js';
@@ -49,7 +52,9 @@ export async function hitGateAndExpectRecovery(
   if (blockedSessionId === null) throw new Error('expected the CLI to send x-claude-code-session-id, got none');
   const refused = session.api.requests.slice(requestsBeforeGate).filter((r) => r.status === 429);
   expect(refused.length).toBeGreaterThanOrEqual(1);
-  await until(() => session.events().find((e) => e.type === 'detected'), 'a `detected` entry in the event log', DETECT_MS);
+  await until(() => session.events().find((e) => e.type === 'detected'), 'a `detected` entry in the event log', DETECT_MS).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}; evidence in ${keepEvidence(session)}`);
+  });
 
   // Compaction: by the expected model, on the same session, without the 1M beta, accepted.
   const accepted = await until(
@@ -99,4 +104,19 @@ export async function hitGateAndExpectRecovery(
   expect(detected[0]).toMatchObject({ case: 'A', sessionId: blockedSessionId });
   expect(recovered.sessionId).toBe(blockedSessionId);
   return { blockedSessionId, compactions: session.requests('compaction'), recovered, events };
+}
+
+/**
+ * Saves what a missed detection leaves behind (raw screen bytes, the event log, the
+ * transcript's record shapes, the mock's requests) in a directory that outlives the test;
+ * returns its path.
+ */
+function keepEvidence(session: E2eSession): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'claude-recover-e2e-evidence-'));
+  writeFileSync(path.join(dir, 'screen.bin'), session.pty.raw());
+  writeFileSync(path.join(dir, 'events.json'), JSON.stringify(session.events(), null, 1));
+  const shapes = session.transcript().map((r) => ({ type: r.type, subtype: r.subtype, ts: r.timestamp, api: r.isApiErrorMessage, err: r.apiError, side: r.isSidechain }));
+  writeFileSync(path.join(dir, 'transcript-shapes.json'), JSON.stringify(shapes, null, 1));
+  writeFileSync(path.join(dir, 'requests.json'), JSON.stringify(session.api.requests, null, 1));
+  return dir;
 }
