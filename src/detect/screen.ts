@@ -94,7 +94,10 @@ export class ScreenDetector {
     if (chunk.length === 0) return [];
     const chunkAt = this.pos;
     const edge = this.edge(chunk);
-    const hasAnchor = hasCandidate(chunk) || edge.text.indexOf(ANCHOR) !== -1;
+    const hasAnchor =
+      hasCandidate(chunk) ||
+      edge.text.indexOf(ANCHOR) !== -1 ||
+      findBroken(this.tail.slice(-BROKEN_ANCHOR_MAX) + chunk.slice(0, BROKEN_ANCHOR_MAX), 0, Math.min(this.tail.length, BROKEN_ANCHOR_MAX)).length > 0;
     if (!hasAnchor && this.pending.length === 0) {
       if (!this.armed && !this.print && this.hasMarker(chunk, edge.text)) this.armed = true;
       this.advance(chunk);
@@ -105,7 +108,12 @@ export class ScreenDetector {
     const text = this.tail + chunk;
     const base = chunkAt - this.tail.length;
     this.pos += chunk.length;
-    const anchors = [...this.pending, ...findAll(text, ANCHOR, Math.max(0, chunkAt - base - (ANCHOR.length - 1))).map((at) => at + base)];
+    const chunkStart = chunkAt - base;
+    const found = [
+      ...findAll(text, ANCHOR, Math.max(0, chunkStart - (ANCHOR.length - 1))),
+      ...findBroken(text, Math.max(0, chunkStart - BROKEN_ANCHOR_MAX), chunkStart),
+    ].sort((a, b) => a - b);
+    const anchors = [...this.pending, ...found.map((at) => at + base).filter((at) => !this.pending.includes(at))];
     const markers = this.print ? [] : findMarkers(text, Math.max(0, this.markerFrom - base)).map((at) => at + base);
     const matches: GateMatch[] = [];
     const stillPending: number[] = [];
@@ -156,7 +164,7 @@ export class ScreenDetector {
       return { kind: 'no' };
     }
     const lookaheadEnd = Math.min(text.length, rel + LOOKAHEAD);
-    const after = normalizeScreenText(text, rel + ANCHOR.length, lookaheadEnd);
+    const after = normalizeScreenText(text, anchorEnd(text, rel), lookaheadEnd);
     const body = after.trimStart().slice(0, MAX_BODY);
     const variant = matchBody(body, this.patterns);
     if (variant !== null) return { kind: 'match', variant: compaction ? `compaction:${variant}` : variant };
@@ -191,6 +199,50 @@ const QUICK_LOOKBACK = 64;
 const QUICK_API = /AP|PI|A\u001b\[1CI/;
 
 /**
+ * `Error:` with one or two of its letters skipped by the renderer: a cell left as it was in
+ * the previous frame is not written again, so the raw stream has a cursor move in its place
+ * (seen on 2.1.200 in CI: `API Err` ESC[11G `r: Usage credits…`). The first letter stays, so
+ * the search can start from `E`.
+ */
+const BROKEN_ANCHOR_SOURCE = ((): string => {
+  const move = '\\u001b\\[\\d{1,3}[CG]';
+  const alternatives: string[] = [];
+  for (let kept = 1; kept < ANCHOR.length; kept++) {
+    for (let skipped = 1; skipped <= 2 && kept + skipped < ANCHOR.length; skipped++) {
+      alternatives.push(`${ANCHOR.slice(0, kept)}${move}${ANCHOR.slice(kept + skipped)}`);
+    }
+  }
+  return alternatives.join('|');
+})();
+const BROKEN_ANCHOR = new RegExp(BROKEN_ANCHOR_SOURCE, 'g');
+const BROKEN_ANCHOR_AT = new RegExp(BROKEN_ANCHOR_SOURCE, 'y');
+
+/** The longest raw form of a broken anchor (`Erro` ESC[999G `:` is 12), with room to spare. */
+const BROKEN_ANCHOR_MAX = 16;
+
+/**
+ * Offsets of anchors whose letters were partly skipped (see BROKEN_ANCHOR), from `from` on,
+ * that end after `endsAfter` (earlier ones were judged with the text before).
+ */
+function findBroken(text: string, from: number, endsAfter = -1): number[] {
+  if (text.indexOf('E\u001b[', from) === -1 && text.indexOf('Er', from) === -1) return [];
+  const found: number[] = [];
+  BROKEN_ANCHOR.lastIndex = from;
+  for (let match = BROKEN_ANCHOR.exec(text); match !== null; match = BROKEN_ANCHOR.exec(text)) {
+    if (match.index + match[0].length > endsAfter) found.push(match.index);
+  }
+  return found;
+}
+
+/** Where the anchor starting at `at` ends in the raw text: after `Error:`, or after its broken form. */
+function anchorEnd(text: string, at: number): number {
+  if (text.startsWith(ANCHOR, at)) return at + ANCHOR.length;
+  BROKEN_ANCHOR_AT.lastIndex = at;
+  const match = BROKEN_ANCHOR_AT.exec(text);
+  return match === null ? at + ANCHOR.length : at + match[0].length;
+}
+
+/**
  * The prefilter: does the chunk hold an `Error:` that may be the CLI's `API Error:`? An
  * anchor with no trace of `API` in the 64 raw characters before it (`TypeError:`, log
  * lines) is rejected here without building any window; one too close to the chunk start
@@ -198,6 +250,9 @@ const QUICK_API = /AP|PI|A\u001b\[1CI/;
  */
 function hasCandidate(chunk: string): boolean {
   for (let at = chunk.indexOf(ANCHOR); at !== -1; at = chunk.indexOf(ANCHOR, at + 1)) {
+    if (at < QUICK_LOOKBACK || QUICK_API.test(chunk.slice(at - QUICK_LOOKBACK, at))) return true;
+  }
+  for (const at of findBroken(chunk, 0)) {
     if (at < QUICK_LOOKBACK || QUICK_API.test(chunk.slice(at - QUICK_LOOKBACK, at))) return true;
   }
   return false;
