@@ -20,10 +20,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           fileParallelism: false,
-          // The real CLI on a shared 2-core machine: one case-A detection on 2.1.200 was lost
-          // once in about six full runs (cause not confirmed: a late transcript write, now
-          // waited for, or a cell the renderer skipped inside `Error:`). One retry; a retried
-          // test still shows in the output, so the flake stays visible.
+          // The real CLI on a shared 2-core machine, timing included. One retry as a safety
+          // net; a retried test shows as `(retry x1)` in the output, so a flake stays visible
+          // (that is how a renderer-skipped cell inside `Error:` was found and fixed).
           retry: 1,
           testTimeout: 120_000,
           hookTimeout: 120_000,
