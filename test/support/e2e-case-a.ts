@@ -43,6 +43,21 @@ export async function hitGateAndExpectRecovery(
   gateText: RegExp,
   expectCompactionModel: (model: string) => boolean = (model) => model.startsWith('claude-haiku'),
 ): Promise<CaseAResult> {
+  try {
+    return await runCaseA(session, gateText, expectCompactionModel);
+  } catch (error) {
+    // A retried test's first failure is not printed: the evidence folder is named on stderr too.
+    const dir = keepEvidence(session);
+    process.stderr.write(`case A failed (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); evidence in ${dir}\n`);
+    throw error;
+  }
+}
+
+async function runCaseA(
+  session: E2eSession,
+  gateText: RegExp,
+  expectCompactionModel: (model: string) => boolean,
+): Promise<CaseAResult> {
   await growSession(session);
   const beforeGate = session.mark();
   const requestsBeforeGate = session.api.requests.length;
@@ -52,9 +67,7 @@ export async function hitGateAndExpectRecovery(
   if (blockedSessionId === null) throw new Error('expected the CLI to send x-claude-code-session-id, got none');
   const refused = session.api.requests.slice(requestsBeforeGate).filter((r) => r.status === 429);
   expect(refused.length).toBeGreaterThanOrEqual(1);
-  await until(() => session.events().find((e) => e.type === 'detected'), 'a `detected` entry in the event log', DETECT_MS).catch((error: unknown) => {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}; evidence in ${keepEvidence(session)}`);
-  });
+  await until(() => session.events().find((e) => e.type === 'detected'), 'a `detected` entry in the event log', DETECT_MS);
 
   // Compaction: by the expected model, on the same session, without the 1M beta, accepted.
   const accepted = await until(
