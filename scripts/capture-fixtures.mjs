@@ -13,7 +13,7 @@ import stripAnsi from 'strip-ansi';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const pty = require('node-pty');
+const pty = require('@lydell/node-pty');
 const { startMockApi } = await import(path.join(root, 'dist/demo/mock-api.js'));
 const { createClaudeHome } = await import(path.join(root, 'dist/demo/claude-home.js'));
 const { ensureClaude } = await import(path.join(root, 'dist/demo/claude-cli.js'));

@@ -111,10 +111,10 @@ async function checkClaude(env: NodeJS.ProcessEnv, loaded: LoadedConfig): Promis
 
 async function checkPty(env: NodeJS.ProcessEnv): Promise<CheckResult> {
   const name = 'node-pty';
-  const fix = 'rebuild it for this Node (npm rebuild node-pty in the folder claude-recover is installed in), or reinstall claude-recover';
-  let spawn: typeof import('node-pty').spawn;
+  const fix = `reinstall claude-recover: its prebuilt PTY binary (@lydell/node-pty-${process.platform}-${process.arch}) is missing or does not match this Node`;
+  let spawn: typeof import('@lydell/node-pty').spawn;
   try {
-    spawn = (await import('node-pty')).spawn;
+    spawn = (await import('@lydell/node-pty')).spawn;
   } catch (error) {
     return { name, ok: false, detail: `does not load: ${describeError(error)}`, fix };
   }

@@ -66,7 +66,7 @@ export class ByHandControl implements ByHandTerminal {
       return;
     }
     // The same watched session as `claude-recover run`: a second block is caught too.
-    const [{ default: pty }, { startInteractive, Warnings }] = await Promise.all([import('node-pty'), import('../launcher/interactive.js')]);
+    const [{ default: pty }, { startInteractive, Warnings }] = await Promise.all([import('@lydell/node-pty'), import('../launcher/interactive.js')]);
     const started = startInteractive({
       pty,
       claudePath: this.claudePath,

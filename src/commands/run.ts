@@ -45,11 +45,11 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
 
   if (!process.stdin.isTTY || !process.stdout.isTTY) return runInherited(found.path, args, childEnv);
 
-  let pty: typeof import('node-pty');
+  let pty: typeof import('@lydell/node-pty');
   try {
-    pty = (await import('node-pty')).default;
+    pty = (await import('@lydell/node-pty')).default;
   } catch (error) {
-    warn(`node-pty could not load (${describeError(error)}); running plain claude without recovery. Reinstall claude-recover to rebuild it.`);
+    warn(`node-pty could not load (${describeError(error)}); running plain claude without recovery. Reinstall claude-recover to get its prebuilt PTY binary back.`);
     return runInherited(found.path, args, childEnv);
   }
 

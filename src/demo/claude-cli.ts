@@ -8,7 +8,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 
 /** The version the demo runs: the newest one the facts file was checked against. */
-export const DEMO_CLAUDE_VERSION = '2.1.330';
+export const DEMO_CLAUDE_VERSION = '2.1.332';
 
 /** `$CLAUDE_RECOVER_E2E_CACHE`, or ~/.cache/claude-recover-e2e. */
 export function claudeCacheRoot(env: NodeJS.ProcessEnv = process.env): string {

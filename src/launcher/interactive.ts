@@ -38,7 +38,7 @@ export class Warnings {
 }
 
 export interface InteractiveOptions {
-  pty: typeof import('node-pty');
+  pty: typeof import('@lydell/node-pty');
   claudePath: string;
   args: string[];
   cwd: string;

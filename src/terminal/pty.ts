@@ -3,7 +3,7 @@
 // master instead of through a thread-pool write.
 import { writeSync, readSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import type * as NodePty from 'node-pty';
+import type * as NodePty from '@lydell/node-pty';
 
 export interface ChildExit {
   exitCode: number;

@@ -2,7 +2,7 @@
 // child's bytes to the terminal unchanged and hands a decoded copy to subscribers; and
 // implements ChildControl so recovery can stop and restart the child in the same terminal.
 import { writeSync } from 'node:fs';
-import type * as NodePty from 'node-pty';
+import type * as NodePty from '@lydell/node-pty';
 import { describeError } from '../errors.js';
 import type { ChildControl, StopResult } from '../recovery/types.js';
 import { Utf8Stream } from './decode.js';

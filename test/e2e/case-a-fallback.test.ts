@@ -11,7 +11,7 @@ afterEach(async () => {
   session = null;
 });
 
-describe('case A with a failing Haiku compaction on claude 2.1.330', () => {
+describe('case A with a failing Haiku compaction on claude 2.1.332', () => {
   it('falls back to the next compaction model', async () => {
     session = await startSession({ mock: { ...CASE_A_MOCK, refuseCompactionFor: [HAIKU] } });
     const result = await hitGateAndExpectRecovery(session, /Usage credits required for 1M context/, (model) => /opus/.test(model));

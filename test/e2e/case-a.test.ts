@@ -1,4 +1,4 @@
-// Scenario 2: case A on 2.1.330 (OAuth, subscription billing, a [1m] model, 70 columns so the
+// Scenario 2: case A on 2.1.332 (OAuth, subscription billing, a [1m] model, 70 columns so the
 // error wraps): the gate hits mid-session, claude-recover compacts the same session with Haiku,
 // resumes it with the standard model, and the next prompt is answered.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,9 +11,9 @@ afterEach(async () => {
   session = null;
 });
 
-describe('case A on claude 2.1.330', () => {
+describe('case A on claude 2.1.332', () => {
   it('compacts with Haiku on the same session, resumes with the standard model, and logs one recovery', async () => {
-    session = await startSession({ version: '2.1.330', auth: 'oauth-subscription', cols: 70, mock: CASE_A_MOCK });
+    session = await startSession({ version: '2.1.332', auth: 'oauth-subscription', cols: 70, mock: CASE_A_MOCK });
     const result = await hitGateAndExpectRecovery(session, /Usage credits required for 1M context/);
     expect(result.compactions.filter((r) => r.status === 200).map((r) => r.model)).toEqual([HAIKU]);
     expect(result.recovered.worked).toBe(`compact:${HAIKU}`);

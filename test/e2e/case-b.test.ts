@@ -12,7 +12,7 @@ afterEach(async () => {
   session = null;
 });
 
-describe('case B on claude 2.1.330', () => {
+describe('case B on claude 2.1.332', () => {
   it('does not compact, explains on screen and logs one gave-up', async () => {
     session = await startSession({ mock: { gate: 'always', baseTokens: 12_000 } });
     const beforeGate = session.mark();

@@ -9,7 +9,7 @@ afterEach(async () => {
   session = null;
 });
 
-describe('passthrough around the real claude 2.1.330', () => {
+describe('passthrough around the real claude 2.1.332', () => {
   it('holds a conversation and exits with claude\'s exit code', async () => {
     session = await startSession({ mock: { gate: 'off' } });
     await session.typePrompt('hello one');

@@ -10,7 +10,7 @@ afterEach(async () => {
   session = null;
 });
 
-describe('the gate text quoted in an answer, claude 2.1.330', () => {
+describe('the gate text quoted in an answer, claude 2.1.332', () => {
   it('is left alone', async () => {
     session = await startSession({ mock: { gate: 'over-window' } });
     const before = session.mark();

@@ -19,7 +19,7 @@ export const STANDARD_MODEL = 'claude-sonnet-4-6';
 export const ONE_M_MODEL = 'claude-sonnet-4-6[1m]';
 
 export interface E2eOptions {
-  /** Claude Code version from the e2e cache. Default 2.1.330. */
+  /** Claude Code version from the e2e cache. Default 2.1.332. */
   version?: string;
   /** Default oauth-subscription. */
   auth?: AuthKind;
@@ -82,7 +82,7 @@ export async function startSession(options: E2eOptions = {}): Promise<E2eSession
   if (!options.direct && !existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
     throw new Error('expected a built claude-recover (dist/cli.js), found none: run `npm run build` first');
   }
-  const claudePath = await ensureClaude(options.version ?? '2.1.330');
+  const claudePath = await ensureClaude(options.version ?? '2.1.332');
   const api = await startMockApi(options.mock ?? {});
   const home = createClaudeHome({ apiUrl: api.url, auth: options.auth ?? 'oauth-subscription' });
   const claudeArgs = ['--model', options.model ?? ONE_M_MODEL, ...(options.args ?? [])];

@@ -1,7 +1,7 @@
 // Drives a program in a real PTY for tests: records every output byte, keeps a plain-text
 // view of the screen stream (escape sequences stripped, cursor moves as spaces), and waits
 // on content, never on time.
-import pty from 'node-pty';
+import pty from '@lydell/node-pty';
 import stripAnsi from 'strip-ansi';
 import { spawnChild } from '../../src/terminal/pty.js';
 

@@ -1,0 +1,25 @@
+// Display width of terminal text (wide glyphs count two columns, escape sequences none) and
+// shortening to a width, so that no line claude-recover prints wraps.
+import cliTruncate from 'cli-truncate';
+import stringWidth from 'string-width';
+
+/** Columns `text` takes on a terminal. */
+export function displayWidth(text: string): number {
+  return stringWidth(text);
+}
+
+/**
+ * `text` cut to at most `columns` display columns with an ellipsis: at the end by default,
+ * in the middle for paths and ids (both ends say the most).
+ */
+export function fitWidth(text: string, columns: number, position: 'end' | 'middle' | 'start' = 'end'): string {
+  if (columns <= 0) return '';
+  return stringWidth(text) <= columns ? text : cliTruncate(text, columns, { position });
+}
+
+/** The terminal's width for `stream`, or 80 when it is not a terminal (or says 0). */
+export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, env: NodeJS.ProcessEnv = process.env): number {
+  if (stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0) return stream.columns;
+  const fromEnv = Number(env.COLUMNS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+}
