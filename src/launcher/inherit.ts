@@ -6,6 +6,14 @@ import { ExitCode, UserError } from '../errors.js';
 
 const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
+/** The error for a claude that could not be started (missing, not executable). */
+export function startFailure(claudePath: string, error: NodeJS.ErrnoException): UserError {
+  return new UserError(`could not start ${claudePath}: ${error.code ?? error.message}; check the path and that it is executable.`, {
+    exitCode: error.code === 'ENOENT' ? ExitCode.notFound : 126,
+    cause: error,
+  });
+}
+
 /** Runs claude with inherited stdio; resolves with its exit status (code, or 128 + signal). */
 export function runInherited(claudePath: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,10 +30,7 @@ export function runInherited(claudePath: string, args: string[], env: NodeJS.Pro
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      reject(new UserError(`could not start ${claudePath}: ${error.code ?? error.message}; check the path and that it is executable.`, {
-        exitCode: error.code === 'ENOENT' ? ExitCode.notFound : 126,
-        cause: error,
-      }));
+      reject(startFailure(claudePath, error));
     });
     child.once('exit', (code, signal) => {
       cleanup();
