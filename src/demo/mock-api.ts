@@ -195,7 +195,7 @@ function toolResultText(message: Message | undefined): string | null {
   if (!message || message.role !== 'user' || !Array.isArray(message.content)) return null;
   const results = message.content.filter((block): block is Record<string, unknown> => block !== null && typeof block === 'object' && (block as Record<string, unknown>).type === 'tool_result');
   if (results.length === 0) return null;
-  return results.map((block) => (typeof block.content === 'string' ? block.content : textOf(block.content))).join('\n');
+  return withoutReminders(results.map((block) => (typeof block.content === 'string' ? block.content : textOf(block.content))).join('\n'));
 }
 
 function messagesOf(body: ParsedBody): Message[] {
