@@ -1,11 +1,10 @@
 // `claude -p` scripts through claude-recover, on the real Claude Code CLI 2.1.332 and the mock
 // API: a `-p --resume <id>` run over the gate exits 0 with the answer on stdout (text and json);
 // case B passes claude's own output through; a run killed mid-recovery ends cleanly, logged.
-import { readdirSync, readlinkSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DetectedEntry, GaveUpEntry, RecoveredEntry } from '../../src/log/types.js';
 import { GATE_BETA } from '../../src/demo/mock-api.js';
-import { GATE_ON_THIRD, HAIKU, ONE_M_MODEL, runToEnd, start, STANDARD_MODEL, startWorld, until, type HeadlessWorld } from '../support/e2e-headless.js';
+import { GATE_ON_THIRD, HAIKU, ONE_M_MODEL, processesIn, runToEnd, start, STANDARD_MODEL, startWorld, until, type HeadlessWorld } from '../support/e2e-headless.js';
 
 let world: HeadlessWorld | null = null;
 afterEach(async () => {
@@ -35,20 +34,6 @@ function expectOneRecovery(w: HeadlessWorld, sessionId: string): void {
   expect(events.filter((e): e is DetectedEntry => e.type === 'detected')).toEqual([expect.objectContaining({ case: 'A', mode: 'print', channel: 'output+transcript', sessionId })]);
   expect(events.filter((e): e is RecoveredEntry => e.type === 'recovered')).toEqual([expect.objectContaining({ sessionId, worked: `compact:${HAIKU}` })]);
   expect(events.filter((e) => e.type === 'gave-up' || e.type === 'warning')).toEqual([]);
-}
-
-/** The pids of processes whose working directory is `dir` (claude children left behind). */
-function processesIn(dir: string): number[] {
-  const pids: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      if (readlinkSync(`/proc/${name}/cwd`) === dir) pids.push(Number(name));
-    } catch {
-      // Gone, or not ours to look at.
-    }
-  }
-  return pids;
 }
 
 describe('claude -p through claude-recover', () => {

@@ -3,7 +3,7 @@
 // SDK's pathToClaudeCodeExecutable), reading back stdout, stderr, exit status, the mock's
 // request log, transcripts and the event log.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { startMockApi, type MockApi, type MockApiOptions, type MockRequest } from '../../src/demo/mock-api.js';
 import type { LogEntry } from '../../src/log/types.js';
@@ -96,3 +96,17 @@ export const GATE_ON_THIRD: MockApiOptions = { baseTokens: 150_000, tokensPerTur
 export const ONE_M_MODEL = 'claude-sonnet-4-6[1m]';
 export const STANDARD_MODEL = 'claude-sonnet-4-6';
 export const HAIKU = 'claude-haiku-4-5-20251001';
+
+/** The pids of processes whose working directory is `dir` (claude children left behind). */
+export function processesIn(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readlinkSync(`/proc/${name}/cwd`) === dir) pids.push(Number(name));
+    } catch {
+      // Gone, or not ours to look at.
+    }
+  }
+  return pids;
+}
