@@ -4,8 +4,9 @@
 //   import { query } from '@anthropic-ai/claude-agent-sdk';
 //   import { spawnClaudeCodeProcess } from 'claude-recover/sdk';
 //   query({ prompt, options: { spawnClaudeCodeProcess } });
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** The fields of the SDK's SpawnOptions this uses (kept structural: the SDK is not a dependency). */
@@ -27,7 +28,7 @@ const RUNTIMES = new Set(['node', 'bun', 'deno']);
  * runtime as command (the SDK running a `cli.js`) is started as it is, unwrapped: there is
  * no single claude executable to hand to claude-recover.
  */
-export function spawnClaudeCodeProcess(options: ClaudeSpawnOptions): ChildProcess {
+export function spawnClaudeCodeProcess(options: ClaudeSpawnOptions): ChildProcessByStdio<Writable, Readable, Readable> {
   const env = { ...options.env };
   const runtime = RUNTIMES.has(path.basename(options.command).replace(/\.exe$/i, ''));
   const [file, args] = runtime

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { DetectedEntry, RecoveredEntry } from '../../src/log/types.js';
 import { GATE_BETA } from '../../src/demo/mock-api.js';
+import { spawnClaudeCodeProcess } from '../../src/sdk.js';
 import { GATE_ON_THIRD, HAIKU, ONE_M_MODEL, SDK_LAUNCHER, STANDARD_MODEL, startWorld, type HeadlessWorld } from '../support/e2e-headless.js';
 
 let world: HeadlessWorld | null = null;
@@ -168,5 +169,28 @@ describe('an Agent SDK app through claude-recover', () => {
     expect(shape(direct.messages).filter((t) => t === 'result/success')).toHaveLength(3);
     expect(world.events()).toEqual([]);
     expect(wrapped.stderr).toBe('');
+  });
+});
+
+describe('spawnClaudeCodeProcess from claude-recover/sdk', () => {
+  it("wraps the claude the SDK itself would start (its bundled binary) and recovers the same way", async () => {
+    world = await startWorld({ mock: GATE_ON_THIRD });
+    const env = { ...world.env };
+    delete env.CLAUDE_RECOVER_CLAUDE;
+    const commands: string[] = [];
+    const c = await converse(world, ['hello one', 'hello two', 'hello three'], {
+      env,
+      pathToClaudeCodeExecutable: undefined,
+      spawnClaudeCodeProcess: (options) => {
+        commands.push(options.command);
+        return spawnClaudeCodeProcess(options);
+      },
+    });
+    expect(c.thrown).toBeNull();
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toContain('claude-agent-sdk');
+    expect(c.results.map((r) => r.is_error)).toEqual([false, false, false]);
+    expect(c.results[2]?.subtype === 'success' && c.results[2].result).toContain(said('hello three'));
+    expect(world.events().filter((e) => e.type === 'recovered')).toHaveLength(1);
   });
 });
