@@ -64,6 +64,17 @@ describe('-p runs', () => {
     expect(run.stderr()).toBe('');
   });
 
+  it('a reader that goes away (`| head -1`) stops claude without a stack trace', async () => {
+    const run = startWrapper(['-p', 'hello']);
+    await run.exchange('first\n', 'first\n');
+    run.child.stdout.destroy();
+    run.child.stdin.write('second\n');
+    run.child.stdin.write('third\n');
+    const code = await run.exited;
+    expect(code).not.toBe(0);
+    expect(run.stderr()).toBe('');
+  });
+
   it('json: each line goes out when its newline arrives', async () => {
     const run = startWrapper(['-p', 'hello', '--output-format', 'json']);
     await run.exchange('{"type":"result","is_error":false,"result":"fine"}\n', '{"type":"result","is_error":false,"result":"fine"}\n');

@@ -4,7 +4,7 @@
 // no progress lines (the caller gets one line at the end).
 import type { Config } from '../../config/types.js';
 import type { GateOccurrence } from '../../detect/watcher.js';
-import type { GateCase, LogSink, RunMode } from '../../log/types.js';
+import type { LogSink, RunMode } from '../../log/types.js';
 import { stateDir } from '../../paths.js';
 import type { RecoveryResult } from '../../recovery/recover.js';
 import type { ChildControl } from '../../recovery/types.js';
@@ -44,6 +44,25 @@ export function logPassed(log: LogSink, occurrence: GateOccurrence, reason: stri
   log.write({ ts: new Date().toISOString(), type: 'gave-up', occurrence: occurrence.occurrence, sessionId: occurrence.sessionId, totalMs: 0, reason, tried: [] });
 }
 
+/**
+ * The `step` entry of what a headless mode actually started (the shared `resume` step describes
+ * the interactive command line). Never the prompt: only option names are named.
+ */
+export function logRerun(log: LogSink, occurrence: string, name: 'rerun' | 'restart', argv: readonly string[], model: string | null): void {
+  const options = [...new Set(argv.filter((arg) => arg.startsWith('--') || /^-[a-zA-Z]+$/.test(arg)).map((arg) => arg.split('=')[0] as string))];
+  log.write({
+    ts: new Date().toISOString(),
+    type: 'step',
+    occurrence,
+    name,
+    ...(model === null ? {} : { model }),
+    timedOut: false,
+    durationMs: 0,
+    ok: true,
+    detail: `the caller's own command on the recovered session: ${options.join(' ')}`,
+  });
+}
+
 const short = (id: string | null): string => (id ? id.slice(0, 8) : 'unknown');
 
 /** The one line on stderr that says what happened to a blocked headless request. */
@@ -57,7 +76,3 @@ export function outcomeLine(mode: RunMode, occurrence: GateOccurrence, outcome: 
   return `claude-recover: the 1M-context credits gate blocked ${session} (case ${occurrence.case}); not recovered: ${outcome.reason}. claude's own output follows; see \`claude-recover log\`.`;
 }
 
-/** The case-B advice in one line. */
-export function caseLine(gateCase: GateCase, reason: string): string {
-  return `claude-recover: the 1M-context credits gate refused a small session (case ${gateCase}): ${reason}.`;
-}

@@ -16,7 +16,7 @@ import { HeadlessChild, type ChildExit } from '../headless/child.js';
 import { HeadlessDetection } from '../headless/detection.js';
 import { InputRecorder } from '../headless/input.js';
 import { decide } from '../headless/policy.js';
-import { logPassed, outcomeLine, recoverHeadless } from '../headless/recover.js';
+import { logPassed, logRerun, outcomeLine, recoverHeadless } from '../headless/recover.js';
 import { onSignals, signalStatus } from '../headless/signals.js';
 import { createOutputFilter, type OutputFilter } from './output.js';
 
@@ -50,9 +50,16 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
   const stdin = options.stdin ?? process.stdin;
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
+  let readerGone = false;
   const write = (data: Buffer): void => {
-    stdout.write(data);
+    if (!readerGone) stdout.write(data);
   };
+  // The reader went away (`claude -p … | head -1`): claude is stopped as a closed pipe would stop it.
+  const onStdoutError = (): void => {
+    readerGone = true;
+    current?.kill('SIGTERM');
+  };
+  stdout.on('error', onStdoutError);
   const say = (line: string): void => {
     stderr.write(`${line}\n`);
   };
@@ -132,6 +139,7 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
         const argv = rerunArgs(args, sessionIdFromArgs(resumeArgs), model);
         detection?.rebase(argv);
         second = start(argv, true);
+        logRerun(log, occurrence.occurrence, 'rerun', argv, model);
       },
       waitForPrompt: async () => true,
       typeInput: async () => undefined,
@@ -153,6 +161,7 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
     say(outcomeLine('print', occurrence, { recovered: false, reason: result.reason ?? result.outcome }));
     return caught ? signalStatus(caught) : exit.status;
   } finally {
+    stdout.off('error', onStdoutError);
     stopSignals();
     detection?.dispose();
     input?.close();

@@ -20,7 +20,7 @@ import { HeadlessDetection } from '../headless/detection.js';
 import { OutputHold } from '../headless/hold.js';
 import { LineSplitter, lineText } from '../headless/lines.js';
 import { decide } from '../headless/policy.js';
-import { logPassed, outcomeLine, recoverHeadless } from '../headless/recover.js';
+import { logPassed, logRerun, outcomeLine, recoverHeadless } from '../headless/recover.js';
 import { onSignals, signalStatus } from '../headless/signals.js';
 import type { HeadlessRunOptions } from '../print/run.js';
 import { classifyCallerLine, classifyClaudeLine, resendable } from './protocol.js';
@@ -220,8 +220,10 @@ class StreamJsonProxy {
       stop: () => this.stopChild(),
       respawn: async (resumeArgs) => {
         model = parseClaudeArgs(resumeArgs).model;
-        await this.restart(rerunArgs(this.options.args, sessionIdFromArgs(resumeArgs), model));
+        const argv = rerunArgs(this.options.args, sessionIdFromArgs(resumeArgs), model);
+        await this.restart(argv);
         restarted = true;
+        logRerun(log, occurrence.occurrence, 'restart', argv, model);
       },
       waitForPrompt: async () => true,
       typeInput: async () => undefined,
