@@ -11,6 +11,8 @@ import { ensureClaude } from './claude-cli.js';
 import { createClaudeHome, readEvents, type AuthKind, type ClaudeHome } from './claude-home.js';
 import { ROOT } from './paths.js';
 
+export { until } from './e2e.js';
+
 export const BIN = path.join(ROOT, 'bin', 'claude-recover.js');
 export const SDK_LAUNCHER = path.join(ROOT, 'bin', 'claude-recover-sdk');
 
@@ -78,17 +80,6 @@ export function start(world: HeadlessWorld, args: string[], options: { direct?: 
 /** Runs `claude-recover run -- <args>` (or claude with `direct`) to the end. */
 export function runToEnd(world: HeadlessWorld, args: string[], options: { direct?: boolean } = {}): Promise<Finished> {
   return start(world, args, options).finished;
-}
-
-/** Polls until check() returns a value. */
-export async function until<T>(check: () => T | undefined, what: string, timeoutMs = 30_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** Prompt 1 reports 150K, prompt 2 190K, prompt 3 would be 230K with the 1M beta: refused. */

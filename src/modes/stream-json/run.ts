@@ -232,7 +232,10 @@ class StreamJsonProxy {
     const { config: cfg, env, cwd, claudePath, args } = this.options;
     const result = await recoverHeadless(occurrence, control, { config: cfg, log, env, cwd, claudePath, userArgs: args, signal: this.abort.signal });
     if (result.outcome === 'recovered' && restarted && this.caught === null) {
-      blocked.drop();
+      // The blocked turn is answered again by the restarted claude; a block with no message to
+      // send again (a turn claude started by itself) shows its error as it was.
+      if (this.unanswered.length > 0) blocked.drop();
+      else blocked.release();
       this.resend(occurrence);
       this.say(outcomeLine('stream-json', occurrence, { recovered: true, worked: result.worked ?? 'compact', model }));
       this.resume();
