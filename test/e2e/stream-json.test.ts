@@ -56,4 +56,29 @@ describe('a stream-json caller (the SDK protocol, driven by hand)', () => {
     expect(types(result.stdout)).toEqual(types(alone.stdout));
     expect(result.stderr).toBe(alone.stderr);
   });
+
+  it('when recovery gives up, the error goes through and claude is restarted on the session, so the caller can go on', async () => {
+    world = await startWorld({ mock: { ...GATE_ON_THIRD, refuseCompactionFor: ['claude-haiku', 'claude-opus', 'opus'] } });
+    const w = world;
+    const running = start(w, SESSION_ARGS, { stdin: 'pipe' });
+    const stdin = running.child.stdin;
+    if (!stdin) throw new Error('expected a piped stdin');
+    stdin.write(line({ request_id: 'init-1', type: 'control_request', request: { subtype: 'initialize' } }));
+    for (const [i, text] of ['hello one', 'hello two', 'hello three'].entries()) {
+      stdin.write(user(text));
+      await until(() => (results(running.stdout()) === i + 1 ? true : undefined), `the result of "${text}"`, 60_000);
+    }
+    const third = running.stdout().trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; is_error?: boolean; result?: string }).filter((e) => e.type === 'result')[2];
+    expect(third).toMatchObject({ is_error: true, result: expect.stringMatching(/^API Error: Usage credits required for 1M context/) });
+    expect(w.events().filter((e) => e.type === 'gave-up')).toEqual([expect.objectContaining({ reason: 'no compaction worked' })]);
+    // The account gets the credits: the restarted claude (the caller's own flags) answers the next message.
+    w.api.configure({ gate: 'off' });
+    stdin.end(user('hello four'));
+    const result = await running.finished;
+    expect(result.status).toBe(0);
+    expect(results(result.stdout)).toBe(4);
+    expect(result.stdout).toContain('you said \\"hello four\\"');
+    expect(w.requests('chat').filter((r) => r.lastUserText === 'hello four')).toEqual([expect.objectContaining({ status: 200, model: 'claude-sonnet-4-6' })]);
+    expect(result.stderr).toMatch(/not recovered: no compaction worked/);
+  });
 });
