@@ -1,4 +1,4 @@
-// The non-interactive path (piped stdin or stdout, `claude -p … | jq`): no PTY, the
+// The plain path (piped stdin or stdout outside the headless modes, e.g. `claude mcp list | cat`): no PTY, the
 // child inherits our stdio so every byte flows exactly as with claude alone.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
