@@ -7,6 +7,7 @@ import { findClaude } from '../launcher/find-claude.js';
 import { runInherited } from '../launcher/inherit.js';
 import { startInteractive, Warnings } from '../launcher/interactive.js';
 import { createFileSink } from '../log/sink.js';
+import { headlessModeOf } from '../modes/args.js';
 
 export function register(program: Command): void {
   program
@@ -21,7 +22,8 @@ shows claude's help). Use it through an alias:
 
   alias claude='claude-recover run --'
   claude                      # an interactive session, watched
-  claude -p "hi" | jq         # piped: no PTY, bytes pass straight through
+  claude -p "hi" | jq         # headless: no PTY, output passes through as it comes
+  claude -p --resume <id> "next step"   # a blocked -p run is recovered and run again
   claude --resume <id>        # any claude arguments work`,
     );
   // The arguments never reach commander: main() hands them to runCommand() verbatim.
@@ -42,6 +44,15 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
   const { config } = loaded;
   const found = findClaude({ env, configPath: config.claudePath || undefined });
   const childEnv: NodeJS.ProcessEnv = { ...env, CLAUDE_RECOVER_ACTIVE: '1' };
+
+  // Headless runs (`-p`, stream-json sessions of Agent SDK apps) have their own adapters,
+  // loaded only for them: the interactive path never pays for them.
+  const headless = headlessModeOf(args);
+  if (headless !== null) {
+    const log = createFileSink({ env, maxBytes: config.log.maxBytes, keep: config.log.keep, report: warn });
+    const run = headless === 'print' ? (await import('../modes/print/run.js')).runPrint : (await import('../modes/stream-json/run.js')).runStreamJson;
+    return run({ claudePath: found.path, args, cwd: process.cwd(), env: childEnv, config, log, warn });
+  }
 
   if (!process.stdin.isTTY || !process.stdout.isTTY) return runInherited(found.path, args, childEnv);
 

@@ -48,6 +48,14 @@ export interface ReplyContext {
   lastUserText: string;
   /** Real user prompts in the request since the last compaction. */
   turns: number;
+  /** The text of the tool result the request ends with, or null when it ends with a prompt. */
+  lastToolResult: string | null;
+}
+
+/** A tool call the mock makes the model ask for. */
+export interface ToolCall {
+  name: string;
+  input: Record<string, unknown>;
 }
 
 export interface MockApiOptions {
@@ -86,6 +94,13 @@ export interface MockApiOptions {
   promptTooLong?: boolean;
   /** Keep each request's parsed body in the log (debugging). */
   recordBodies?: boolean;
+  /**
+   * Makes the model call a tool: for a chat request that ends with a prompt (not with a tool
+   * result), a non-null answer is streamed as a `tool_use` block (stop_reason `tool_use`).
+   */
+  toolUse?: (context: ReplyContext) => ToolCall | null;
+  /** Milliseconds before a compaction request is answered (a recovery that takes a while). */
+  compactionDelayMs?: number;
 }
 
 export interface MockApi {
@@ -119,6 +134,7 @@ export const QUOTED_GATE_TEXT = [
 /** The default answer: quotes the gate on QUOTE_TRIGGER, otherwise a short echo. */
 export function defaultReply(context: ReplyContext): string {
   if (context.lastUserText.toLowerCase().includes(QUOTE_TRIGGER)) return QUOTED_GATE_TEXT;
+  if (context.lastToolResult !== null) return `Mock answer ${context.turns}: the tool said "${context.lastToolResult.replace(/\s+/g, ' ').trim().slice(0, 60)}".`;
   const echo = context.lastUserText.replace(/\s+/g, ' ').trim().slice(0, 60);
   return `Mock answer ${context.turns}: you said "${echo}".`;
 }
@@ -172,6 +188,14 @@ function lastTypedText(content: unknown): string {
 
 function withoutReminders(text: string): string {
   return text.replace(/<system-reminder>[\s\S]*?<\/system-reminder>/g, '').trim();
+}
+
+/** The text of the tool result blocks of a user message, or null when it has none. */
+function toolResultText(message: Message | undefined): string | null {
+  if (!message || message.role !== 'user' || !Array.isArray(message.content)) return null;
+  const results = message.content.filter((block): block is Record<string, unknown> => block !== null && typeof block === 'object' && (block as Record<string, unknown>).type === 'tool_result');
+  if (results.length === 0) return null;
+  return withoutReminders(results.map((block) => (typeof block.content === 'string' ? block.content : textOf(block.content))).join('\n'));
 }
 
 function messagesOf(body: ParsedBody): Message[] {
@@ -332,6 +356,7 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     }
 
     let text: string;
+    let tool: ToolCall | null = null;
     let reportedTokens = tokens;
     if (kind === 'compaction') {
       const refused = (options.refuseCompactionFor ?? []).some((m) => model !== null && model.startsWith(m));
@@ -360,7 +385,9 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       text = 'Mock side answer.';
       reportedTokens = 100;
     } else {
-      text = (options.reply ?? defaultReply)({ kind, model, lastUserText, turns });
+      const context: ReplyContext = { kind, model, lastUserText, turns, lastToolResult: toolResultText(messages[messages.length - 1]) };
+      tool = context.lastToolResult === null ? (options.toolUse?.(context) ?? null) : null;
+      text = (options.reply ?? defaultReply)(context);
     }
 
     const usage = {
@@ -424,6 +451,17 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       ],
       ['message_stop', { type: 'message_stop' }],
     ];
+    if (tool !== null) {
+      // The model asks for a tool instead of answering: one tool_use block, its input streamed as JSON.
+      const block = { type: 'tool_use', id: `toolu_mock${String(counter).padStart(6, '0')}`, name: tool.name, input: {} };
+      events.splice(1, events.length - 1,
+        ['content_block_start', { type: 'content_block_start', index: 0, content_block: block }],
+        ['content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(tool.input) } }],
+        ['content_block_stop', { type: 'content_block_stop', index: 0 }],
+        ['message_delta', { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: outputTokens } }],
+        ['message_stop', { type: 'message_stop' }],
+      );
+    }
     const delay = options.chunkDelayMs ?? 0;
     const writeFrom = (index: number): void => {
       if (index >= events.length) {
@@ -435,7 +473,9 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       if (delay > 0) setTimeout(() => writeFrom(index + 1), delay);
       else writeFrom(index + 1);
     };
-    writeFrom(0);
+    const compactionDelay = kind === 'compaction' ? (options.compactionDelayMs ?? 0) : 0;
+    if (compactionDelay > 0) setTimeout(() => writeFrom(0), compactionDelay);
+    else writeFrom(0);
   }
 
   await new Promise<void>((resolve, reject) => {

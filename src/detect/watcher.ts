@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import type { Config } from '../config/types.js';
-import type { DetectionChannel, GateCase, LogSink } from '../log/types.js';
+import type { DetectionChannel, GateCase, LogSink, RunMode } from '../log/types.js';
 import { parseRecord, recordTime, type TranscriptRecord } from '../transcript/records.js';
 import { findTranscript, hasProjectDir, readPidFile, recentTranscripts, sessionIdFromArgs } from '../transcript/locate.js';
 import { readNewLines } from '../transcript/tail.js';
@@ -16,7 +16,7 @@ export interface GateOccurrence {
   /** Ties the log entries of this occurrence together (DetectedEntry.occurrence). */
   occurrence: string;
   variant: string;
-  channel: Extract<DetectionChannel, 'screen+transcript' | 'screen'>;
+  channel: Extract<DetectionChannel, 'screen+transcript' | 'screen' | 'output+transcript' | 'output'>;
   case: GateCase;
   /** Context of the last main reply (or after the last compaction); null when unknown. */
   contextTokens: number | null;
@@ -52,6 +52,8 @@ export interface GateWatcherOptions {
   claudeVersion?: string | null;
   /** `claude -p`: plain output, no redraws. */
   print?: boolean;
+  /** How claude runs, for the `detected` entry. Default `terminal`. */
+  mode?: RunMode;
   clock?: WatcherClock;
 }
 
@@ -121,7 +123,7 @@ const realClock: WatcherClock = {
  * Who logs: the watcher writes the `detected` entry (and any warning) before it emits
  * `occurrence`; listeners log what they do next under the same `occurrence` id.
  */
-export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> {
+export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence]; dismissed: [string] }> {
   private readonly options: GateWatcherOptions;
   private readonly clock: WatcherClock;
   private readonly detector: ScreenDetector;
@@ -137,12 +139,15 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
   private lastTranscript: string | null = null;
   private disabled = false;
   private disposed = false;
+  /** A `-p` or stream-json run: its output, not a screen, shows the gate. */
+  private readonly headless: boolean;
 
   constructor(options: GateWatcherOptions) {
     super();
     this.options = options;
     this.clock = options.clock ?? realClock;
     this.baseline = options.launchedAt;
+    this.headless = options.mode === 'print' || options.mode === 'stream-json';
     this.argsSessionId = sessionIdFromArgs(options.args);
     this.detector = new ScreenDetector(options.config.detection.extraPatterns, { print: options.print === true });
     this.patterns = compilePatterns(options.config.detection.extraPatterns).patterns;
@@ -159,6 +164,16 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
       this.disabled = true;
       this.warn(`gate detection stopped after an internal error: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  /**
+   * A headless mode saw the CLI's own rendering of the gate in its output (a `-p` result, a
+   * stream-json error event): confirmed like a new screen match. Ends in `occurrence`, or in
+   * `dismissed` when no record confirms it.
+   */
+  onRendering(variant: string): void {
+    if (this.disabled || this.disposed) return;
+    this.onMatches([{ variant, repaint: false, offset: -1 }]);
   }
 
   /** The current session id, best knowledge: the pid file, the last confirmed occurrence, the newest transcript written since launch, the arguments. */
@@ -235,7 +250,9 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
 
   private cancel(): void {
     if (this.confirmation?.timer != null) this.clock.clearTimeout(this.confirmation.timer);
+    const open = this.confirmation !== null;
     this.confirmation = null;
+    if (open && !this.disposed) this.emit('dismissed', 'superseded by a restart');
   }
 
   private check(): void {
@@ -272,8 +289,9 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     } else {
       this.confirmation = null;
       if (confirmation.screenNew) {
-        this.warn(`the screen showed the gate (${confirmation.variant}) but the transcript got no record of it within ${LATE_MS / 1000} s: not acted on`, this.lastSessionId);
+        this.warn(`the ${this.headless ? 'output' : 'screen'} showed the gate (${confirmation.variant}) but the transcript got no record of it within ${LATE_MS / 1000} s: not acted on`, this.lastSessionId);
       }
+      this.emit('dismissed', 'no transcript record confirmed it');
     }
   }
 
@@ -355,7 +373,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
     this.report({
       occurrence: newOccurrenceId(),
       variant: hit.variant,
-      channel: 'screen+transcript',
+      channel: this.headless ? 'output+transcript' : 'screen+transcript',
       case: classification.case,
       contextTokens: classification.contextTokens,
       pendingTokens: classification.pendingTokens,
@@ -370,15 +388,16 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
   private screenOnly(confirmation: Confirmation, why: string): void {
     const sessionId = this.sessionId();
     const transcriptPath = sessionId === null ? null : findTranscript(this.options.cwd, sessionId, this.options.env) ?? this.lastTranscript;
-    this.warn(`gate seen on screen but the transcript could not confirm it (${why}); acting on the screen alone`, sessionId);
+    const where = this.headless ? 'output' : 'screen';
+    this.warn(`gate seen on ${where} but the transcript could not confirm it (${why}); acting on the ${where} alone`, sessionId);
     this.report({
       occurrence: newOccurrenceId(),
       variant: confirmation.variant,
-      channel: 'screen',
+      channel: this.headless ? 'output' : 'screen',
       case: 'A',
       contextTokens: null,
       pendingTokens: 0,
-      reason: `screen only (${why}); assumed A: compacting a small session fails harmlessly`,
+      reason: `${where} only (${why}); assumed A: compacting a small session fails harmlessly`,
       sessionId,
       transcriptPath,
       requestedModel: null,
@@ -394,6 +413,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence] }> 
       occurrence: occurrence.occurrence,
       variant: occurrence.variant,
       channel: occurrence.channel,
+      mode: this.options.mode ?? 'terminal',
       case: occurrence.case,
       contextTokens: occurrence.contextTokens,
       thresholds: { standardWindow: config.cases.standardWindow, caseAMinTokens: config.cases.caseAMinTokens },

@@ -1,10 +1,18 @@
-// The non-interactive path (piped stdin or stdout, `claude -p … | jq`): no PTY, the
+// The plain path (piped stdin or stdout outside the headless modes, e.g. `claude mcp list | cat`): no PTY, the
 // child inherits our stdio so every byte flows exactly as with claude alone.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ExitCode, UserError } from '../errors.js';
 
 const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The error for a claude that could not be started (missing, not executable). */
+export function startFailure(claudePath: string, error: NodeJS.ErrnoException): UserError {
+  return new UserError(`could not start ${claudePath}: ${error.code ?? error.message}; check the path and that it is executable.`, {
+    exitCode: error.code === 'ENOENT' ? ExitCode.notFound : 126,
+    cause: error,
+  });
+}
 
 /** Runs claude with inherited stdio; resolves with its exit status (code, or 128 + signal). */
 export function runInherited(claudePath: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -22,10 +30,7 @@ export function runInherited(claudePath: string, args: string[], env: NodeJS.Pro
     };
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
-      reject(new UserError(`could not start ${claudePath}: ${error.code ?? error.message}; check the path and that it is executable.`, {
-        exitCode: error.code === 'ENOENT' ? ExitCode.notFound : 126,
-        cause: error,
-      }));
+      reject(startFailure(claudePath, error));
     });
     child.once('exit', (code, signal) => {
       cleanup();

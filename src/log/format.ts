@@ -2,7 +2,7 @@
 // outcome, the occurrence table, the statistics and the per-day chart. Pure: the clock
 // and the time zone come in as options so a fixture always prints the same.
 import { ExitCode, UserError } from '../errors.js';
-import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, StepEntry } from './types.js';
+import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, RunMode, StepEntry } from './types.js';
 
 export type Outcome = 'recovered' | 'gave-up' | 'unresolved';
 
@@ -73,6 +73,7 @@ export function formatLogTable(occurrences: readonly Occurrence[], options: Time
       d.case,
       formatTokens(d.contextTokens),
       d.channel ?? '-',
+      modeOf(d),
       o.outcome === 'gave-up' ? 'gave up' : o.outcome,
       o.end ? formatDuration(o.end.totalMs) : '-',
       o.end?.type === 'recovered' ? o.end.worked : o.end?.type === 'gave-up' ? o.end.reason : '-',
@@ -80,7 +81,7 @@ export function formatLogTable(occurrences: readonly Occurrence[], options: Time
       tildify(d.cwd ?? '-', options.home),
     ];
   });
-  return table(['WHEN', 'CASE', 'TOKENS', 'CHANNEL', 'OUTCOME', 'TOOK', 'DETAIL', 'SESSION', 'CWD'], rows);
+  return table(['WHEN', 'CASE', 'TOKENS', 'CHANNEL', 'MODE', 'OUTCOME', 'TOOK', 'DETAIL', 'SESSION', 'CWD'], rows);
 }
 
 export interface CaseCounts {
@@ -96,6 +97,8 @@ export interface Stats {
   occurrences: number;
   byCase: Record<GateCase, CaseCounts>;
   byOutcome: CaseCounts;
+  /** Occurrences by how claude ran (terminal, `-p`, stream-json). */
+  byMode: Record<RunMode, number>;
   /** How many recoveries each step made work (`worked`), most first. */
   worked: Array<{ step: string; count: number }>;
   recovery: { count: number; medianMs: number | null; worstMs: number | null };
@@ -119,9 +122,11 @@ export function computeStats(entries: readonly LogEntry[], options: TimeOptions 
   const empty = (): CaseCounts => ({ recovered: 0, gaveUp: 0, unresolved: 0, total: 0 });
   const byCase: Record<GateCase, CaseCounts> = { A: empty(), B: empty(), C: empty() };
   const byOutcome = empty();
+  const byMode: Record<RunMode, number> = { terminal: 0, print: 0, 'stream-json': 0 };
   const worked = new Map<string, number>();
   const recoveryMs: number[] = [];
   for (const o of occurrences) {
+    byMode[modeOf(o.detected)]++;
     for (const counts of [byCase[o.detected.case], byOutcome]) {
       counts.total++;
       if (o.outcome === 'recovered') counts.recovered++;
@@ -140,6 +145,7 @@ export function computeStats(entries: readonly LogEntry[], options: TimeOptions 
     occurrences: occurrences.length,
     byCase,
     byOutcome,
+    byMode,
     worked: [...worked].map(([step, count]) => ({ step, count })).sort((a, b) => b.count - a.count || a.step.localeCompare(b.step)),
     recovery: { count: recoveryMs.length, medianMs: median(recoveryMs), worstMs: recoveryMs.length ? Math.max(...recoveryMs) : null },
     guard: {
@@ -243,6 +249,8 @@ export function formatStats(stats: Stats, options: TimeOptions = {}): string {
         [false, true, true, true, true],
       ),
     );
+    const modes = (Object.entries(stats.byMode) as Array<[RunMode, number]>).filter(([, count]) => count > 0);
+    out.push(`By mode: ${modes.map(([mode, count]) => `${count} ${mode}`).join(', ')}`);
     out.push('');
     if (stats.worked.length > 0) {
       out.push('What worked:');
@@ -265,6 +273,11 @@ export function formatStats(stats: Stats, options: TimeOptions = {}): string {
     out.push('', `Occurrences per day${stats.perDay.length === MAX_CHART_DAYS ? ` (last ${MAX_CHART_DAYS} days)` : ''}:`, dayChart(stats.perDay));
   }
   return out.join('\n');
+}
+
+/** How claude ran for an occurrence; entries from before headless modes existed were all terminal ones. */
+function modeOf(detected: DetectedEntry): RunMode {
+  return detected.mode ?? 'terminal';
 }
 
 /** 850 ms, 4.2s, 38s, 1m 5s, 1h 2m. */

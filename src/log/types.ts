@@ -2,7 +2,13 @@
 // text of a prompt or a response.
 
 export type GateCase = 'A' | 'B' | 'C';
-export type DetectionChannel = 'screen+transcript' | 'screen' | 'transcript';
+/**
+ * What showed the gate: the terminal's screen, or a headless run's output (a `-p` result,
+ * a stream-json event), each confirmed by the transcript where it can be read.
+ */
+export type DetectionChannel = 'screen+transcript' | 'screen' | 'output+transcript' | 'output' | 'transcript';
+/** How claude ran: in a terminal, as `claude -p`, or as a stream-json session (Agent SDK apps, IDEs). */
+export type RunMode = 'terminal' | 'print' | 'stream-json';
 
 interface Base {
   /** ISO timestamp. */
@@ -15,6 +21,8 @@ export interface DetectedEntry extends Base {
   occurrence: string;
   variant: string;
   channel: DetectionChannel;
+  /** Absent in entries written before headless modes existed: those ran in a terminal. */
+  mode?: RunMode;
   case: GateCase;
   /** input + cache read + cache creation tokens of the last real assistant reply; null if unknown. */
   contextTokens: number | null;

@@ -103,20 +103,35 @@ function takesValue(next: string | undefined): next is string {
   return next !== undefined && !next.startsWith('-');
 }
 
-/** Splits the user's claude arguments into what carries over and what does not. */
-export function parseClaudeArgs(args: readonly string[]): ParsedClaudeArgs {
-  const kept: string[] = [];
-  const dropped: string[] = [];
-  let model: string | null = null;
+/** One claude argument with the values it consumed, as commander would read it. */
+export interface ArgToken {
+  /** The option's long name (`--print` for `-p`), or null for a positional (the prompt) and for `--`. */
+  name: string | null;
+  /** The argv words this token spans, as given (`-p`, or `--model`, `opus`, or `--model=opus`). */
+  words: string[];
+  /** The option's values. */
+  values: string[];
+  /** How recovery treats it: dropped, replaced by the chosen model, or kept. */
+  role: 'drop' | 'model' | 'keep';
+  /** True for `--` and every word after it (all positional). */
+  afterDashes?: boolean;
+}
+
+/**
+ * Splits claude's arguments into tokens the way claude's own parser would: options with
+ * the values they take (see LONG), combined short booleans (`-cp`) expanded, positionals.
+ */
+export function tokenizeClaudeArgs(input: readonly string[]): ArgToken[] {
+  const tokens: ArgToken[] = [];
+  let args = input;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--') {
-      // Everything after `--` is positional: the prompt.
-      if (i + 1 < args.length) dropped.push('<prompt>');
+      for (const word of args.slice(i)) tokens.push({ name: null, words: [word], values: [], role: 'keep', afterDashes: true });
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
-      dropped.push('<prompt>');
+      tokens.push({ name: null, words: [arg], values: [], role: 'keep' });
       continue;
     }
     // Combined short booleans such as `-cp`.
@@ -130,24 +145,48 @@ export function parseClaudeArgs(args: readonly string[]): ParsedClaudeArgs {
     const rawName = eq > 0 ? arg.slice(0, eq) : arg;
     const name = SHORT[rawName] ?? rawName;
     const spec = LONG[name];
+    const words = [arg];
     const values: string[] = [];
     if (eq > 0) values.push(arg.slice(eq + 1));
     else if (spec?.arity === 'one') {
-      if (i + 1 < args.length) values.push(args[++i] as string);
+      if (i + 1 < args.length) words.push(args[++i] as string);
     } else if (spec?.arity === 'optional') {
-      if (takesValue(args[i + 1])) values.push(args[++i] as string);
+      if (takesValue(args[i + 1])) words.push(args[++i] as string);
     } else if (spec?.arity === 'variadic') {
-      while (takesValue(args[i + 1])) values.push(args[++i] as string);
+      while (takesValue(args[i + 1])) words.push(args[++i] as string);
     }
-    if (spec?.role === 'model') {
-      model = values[0] ?? model;
+    if (eq <= 0) values.push(...words.slice(1));
+    tokens.push({ name, words, values, role: spec?.role ?? 'keep' });
+  }
+  return tokens;
+}
+
+/** Splits the user's claude arguments into what carries over and what does not. */
+export function parseClaudeArgs(args: readonly string[]): ParsedClaudeArgs {
+  const kept: string[] = [];
+  const dropped: string[] = [];
+  let model: string | null = null;
+  let promptAfterDashes = false;
+  for (const token of tokenizeClaudeArgs(args)) {
+    if (token.afterDashes) {
+      // Everything after `--` is positional: the prompt.
+      if (token.words[0] !== '--' && !promptAfterDashes) dropped.push('<prompt>');
+      promptAfterDashes ||= token.words[0] !== '--';
       continue;
     }
-    if (spec?.role === 'drop') {
-      dropped.push(name);
+    if (token.name === null) {
+      dropped.push('<prompt>');
       continue;
     }
-    kept.push(eq > 0 ? arg : rawName, ...(eq > 0 ? [] : values));
+    if (token.role === 'model') {
+      model = token.values[0] ?? model;
+      continue;
+    }
+    if (token.role === 'drop') {
+      dropped.push(token.name);
+      continue;
+    }
+    kept.push(...token.words);
   }
   return { kept, model, dropped };
 }

@@ -64,7 +64,8 @@ describe('ScreenDetector: every wording, every width, every split', () => {
             }
           }
         }
-      });
+        // Tens of thousands of detector runs: seconds of CPU, more on a loaded 2-core machine.
+      }, 60_000);
     }
   }
 

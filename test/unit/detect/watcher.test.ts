@@ -24,7 +24,7 @@ afterEach(() => {
   for (const home of homes.splice(0)) home.cleanup();
 });
 
-function setup(options: { args?: string[]; pid?: number; lines?: string[]; projectDir?: boolean; sessionId?: string } = {}): Setup {
+function setup(options: { args?: string[]; pid?: number; lines?: string[]; projectDir?: boolean; sessionId?: string; mode?: 'print' | 'stream-json' } = {}): Setup {
   const home = claudeHome();
   homes.push(home);
   if (options.projectDir === false) fs.rmSync(home.projectDir, { recursive: true });
@@ -42,6 +42,7 @@ function setup(options: { args?: string[]; pid?: number; lines?: string[]; proje
     log,
     claudeVersion: '2.1.330',
     clock,
+    ...(options.mode ? { mode: options.mode, print: true } : {}),
   });
   const occurrences: GateOccurrence[] = [];
   watcher.on('occurrence', (occurrence) => occurrences.push(occurrence));
@@ -375,5 +376,41 @@ describe('GateWatcher: never disturbs the passthrough', () => {
     const log = new MemorySink();
     new GateWatcher({ cwd: home.cwd, env: home.env, config: config({ extraPatterns: ['(('] }), launchedAt: LAUNCH, args: [], childPid: () => undefined, log, clock: new ManualClock(LAUNCH) });
     expect(log.entries).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('((') })]);
+  });
+});
+
+describe('GateWatcher: headless renderings (a -p result, a stream-json error event)', () => {
+  it('confirms a rendering the mode reports with the transcript, logged with the mode and the output channel', () => {
+    const s = setup({ lines: before(), mode: 'stream-json' });
+    s.clock.advance(5_000);
+    s.append(userLine('hello three', s.clock.now()), gateLine(s.clock.now() + 20));
+    s.watcher.onRendering('usage-credits-1m');
+    s.clock.advance(0);
+    expect(s.occurrences).toEqual([expect.objectContaining({ channel: 'output+transcript', case: 'A', sessionId: SESSION })]);
+    expect(s.log.entries).toEqual([expect.objectContaining({ type: 'detected', mode: 'stream-json', channel: 'output+transcript' })]);
+  });
+
+  it('the terminal is the default mode of a detected entry', () => {
+    const s = setup({ lines: before() });
+    s.clock.advance(5_000);
+    s.append(gateLine(s.clock.now()));
+    s.watcher.onOutput(BUSY + ERROR_SCREEN);
+    s.clock.advance(0);
+    expect(s.log.entries).toEqual([expect.objectContaining({ type: 'detected', mode: 'terminal', channel: 'screen+transcript' })]);
+  });
+
+  it('says dismissed when no record confirms it, and when a restart supersedes the confirmation', () => {
+    const s = setup({ lines: before(), mode: 'print' });
+    const dismissed: string[] = [];
+    s.watcher.on('dismissed', (why) => dismissed.push(why));
+    s.clock.advance(5_000);
+    s.watcher.onRendering('usage-credits-1m');
+    s.clock.advance(16_000);
+    expect(s.occurrences).toEqual([]);
+    expect(dismissed).toEqual(['no transcript record confirmed it']);
+    expect(s.log.entries).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('the output showed the gate') })]);
+    s.watcher.onRendering('usage-credits-1m');
+    s.watcher.rebase();
+    expect(dismissed).toEqual(['no transcript record confirmed it', 'superseded by a restart']);
   });
 });

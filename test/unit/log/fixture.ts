@@ -29,7 +29,7 @@ export const FIXTURE: LogEntry[] = [
   { type: 'step', ts: '2025-03-07T09:15:35.000Z', occurrence: 'o1', name: 'compact', model: HAIKU, timedOut: false, durationMs: 33_000, ok: true, exitCode: 0 },
   { type: 'recovered', ts: '2025-03-07T09:15:38.000Z', occurrence: 'o1', sessionId: 'aaaa1111-2222', totalMs: 38_000, worked: `compact:${HAIKU}` },
 
-  detected('o2', '2025-03-07T16:40:00.000Z', { sessionId: 'bbbb1111-2222', cwd: '/srv/other' }),
+  detected('o2', '2025-03-07T16:40:00.000Z', { sessionId: 'bbbb1111-2222', cwd: '/srv/other', mode: 'print', channel: 'output+transcript' }),
   { type: 'step', ts: '2025-03-07T16:40:30.000Z', occurrence: 'o2', name: 'compact', model: HAIKU, timedOut: false, durationMs: 30_000, ok: false, exitCode: 1, detail: 'compact_result=failed' },
   { type: 'step', ts: '2025-03-07T16:41:12.000Z', occurrence: 'o2', name: 'compact', model: 'opus', timedOut: false, durationMs: 40_000, ok: true, exitCode: 0 },
   { type: 'recovered', ts: '2025-03-07T16:41:12.500Z', occurrence: 'o2', sessionId: 'bbbb1111-2222', totalMs: 72_500, worked: 'compact:opus' },
@@ -44,7 +44,7 @@ export const FIXTURE: LogEntry[] = [
   { type: 'near-miss', ts: '2025-03-09T22:00:00.000Z', sessionId: 'gggg1111-2222', contextTokens: 183_000, window: 200_000 },
   { type: 'warning', ts: '2025-03-09T23:00:00.000Z', message: 'screen-only detection' },
 
-  detected('o4', '2025-03-10T08:00:00.000Z', { sessionId: 'dddd1111-2222', contextTokens: 1_050_000 }),
+  detected('o4', '2025-03-10T08:00:00.000Z', { sessionId: 'dddd1111-2222', contextTokens: 1_050_000, mode: 'stream-json', channel: 'output+transcript' }),
   { type: 'recovered', ts: '2025-03-10T08:00:41.000Z', occurrence: 'o4', sessionId: 'dddd1111-2222', totalMs: 41_000, worked: `compact:${HAIKU}` },
 
   detected('o5', '2025-03-10T11:30:00.000Z', { case: 'C', contextTokens: null, channel: 'screen', claudeVersion: null }),

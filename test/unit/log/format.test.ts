@@ -61,12 +61,12 @@ describe('formatLogTable', () => {
   it('prints one aligned row an occurrence', () => {
     expect(formatLogTable(joinOccurrences(FIXTURE), { utc: true, home: '/home/u' })).toBe(
       [
-        'WHEN              CASE  TOKENS  CHANNEL            OUTCOME     TOOK    DETAIL                             SESSION   CWD',
-        '2025-03-07 09:15  A     212k    screen+transcript  recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
-        '2025-03-07 16:40  A     212k    screen+transcript  recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
-        '2025-03-08 10:00  B     95k     screen+transcript  gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
-        '2025-03-10 08:00  A     1.05M   screen+transcript  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
-        '2025-03-10 11:30  C     -       screen             unresolved  -       -                                  -         ~/proj',
+        'WHEN              CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD',
+        '2025-03-07 09:15  A     212k    screen+transcript  terminal     recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
+        '2025-03-07 16:40  A     212k    output+transcript  print        recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
+        '2025-03-08 10:00  B     95k     screen+transcript  terminal     gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
+        '2025-03-10 08:00  A     1.05M   output+transcript  stream-json  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
+        '2025-03-10 11:30  C     -       screen             terminal     unresolved  -       -                                  -         ~/proj',
       ].join('\n'),
     );
   });
@@ -83,6 +83,7 @@ describe('computeStats', () => {
       C: { recovered: 0, gaveUp: 0, unresolved: 1, total: 1 },
     });
     expect(stats.byOutcome).toEqual({ recovered: 3, gaveUp: 1, unresolved: 1, total: 5 });
+    expect(stats.byMode).toEqual({ terminal: 3, print: 1, 'stream-json': 1 });
   });
 
   it('counts what worked and the median and worst recovery time', () => {
@@ -172,6 +173,7 @@ describe('formatStats', () => {
         'case B          0        1           0      1',
         'case C          0        0           1      1',
         'all             3        1           1      5',
+        'By mode: 3 terminal, 1 print, 1 stream-json',
         '',
         'What worked:',
         '  STEP                               RECOVERIES',
