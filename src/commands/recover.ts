@@ -11,11 +11,17 @@ import { describeError, ExitCode, UserError } from '../errors.js';
 import { claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { createFileSink } from '../log/sink.js';
 import type { LogSink } from '../log/types.js';
-import { stateDir } from '../paths.js';
+import { stateDir, tilde } from '../paths.js';
+import { formatTokens } from '../log/format.js';
+import { warningLine } from '../ui/colour.js';
+import { formatBytes } from '../ui/units.js';
+import { labelled, labelledPath, terminalColumns, wrapText } from '../ui/width.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
-import { findTypedTranscript, liveSessionPid, newestTranscript, projectDir, projectDirName } from '../transcript/locate.js';
-import { caseASteps, describeSteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
+import { liveSessionPid } from '../transcript/locate.js';
+import { backupDir } from '../recovery/checkpoint.js';
+import { caseASteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
+import { locateSession, sessionDirectory } from '../recovery/target.js';
 import { sessionFacts } from '../recovery/transcript-scan.js';
 import type { ChildControl, StopResult } from '../recovery/types.js';
 
@@ -115,61 +121,42 @@ export class ByHandControl implements ByHandTerminal {
   }
 }
 
-interface Located {
-  sessionId: string;
-  file: string;
-  /** The directory the session belongs to (claude --resume only finds it from there). */
-  cwd: string;
-}
-
-async function locate(options: RecoverCommandOptions, cwd: string, env: NodeJS.ProcessEnv): Promise<Located> {
-  let sessionId = options.session;
-  let file: string | null;
-  if (sessionId) {
-    file = findTypedTranscript(cwd, sessionId, env);
-    if (!file) {
-      throw new UserError(
-        `expected a transcript for session ${sessionId} in ${projectDir(cwd, env)} or another project directory, got none; check the id (the file name without .jsonl)`,
-        { exitCode: ExitCode.notFound },
-      );
-    }
-  } else {
-    const newest = newestTranscript(projectDir(cwd, env));
-    if (!newest) {
-      throw new UserError(`expected a session transcript in ${projectDir(cwd, env)}, got none; run this in the directory the session ran in, or pass --session <id>`, {
-        exitCode: ExitCode.notFound,
-      });
-    }
-    sessionId = newest.sessionId;
-    file = newest.path;
-  }
-  let sessionCwd = cwd;
-  if (path.basename(path.dirname(file)) !== projectDirName(cwd)) {
-    // Found under another project: the session's own cwd, as its records say.
-    const recorded = (await sessionFacts(file)).cwd;
-    if (!recorded || projectDirName(recorded) !== path.basename(path.dirname(file))) {
-      throw new UserError(`expected to know the directory session ${sessionId} ran in, got none from ${file}; run this command in that directory`);
-    }
-    sessionCwd = recorded;
-  }
-  return { sessionId, file, cwd: sessionCwd };
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
-}
-
-async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, out: (text: string) => void): Promise<void> {
+/** The plan for --dry-run: the paths once at the top, then the steps naming them, wrapped to the terminal. */
+async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
+  const columns = terminalColumns(process.stdout, env);
   const size = (await stat(file)).size;
   const images = await pruneImages(file, { dryRun: true });
-  out(`Session ${request.sessionId} (${file}, ${mib(size)})`);
-  out(`  model ${request.requestedModel ?? 'unknown'} · claude ${request.claudeVersion ?? 'unknown'} · context ${request.contextTokens ?? 'unknown'} tokens`);
+  const backups = backupDir(state);
+  out(`Session ${request.sessionId}`);
+  out(labelledPath('  transcript  ', `${tilde(file, env)} (${formatBytes(size)})`, columns, 4));
+  out(labelledPath('  claude      ', tilde(request.claudePath, env), columns, 4));
+  out(labelledPath('  backups     ', tilde(backups, env), columns, 4));
+  const facts = [`model ${request.requestedModel ?? 'unknown'}`, `claude ${request.claudeVersion ?? 'unknown'}`, `context ${formatTokens(request.contextTokens)} tokens`];
+  out(labelled('  session     ', facts.join(' · '), columns));
+  out('');
   out('Plan (--dry-run changes nothing):');
-  out(describeSteps(caseASteps(request, file, config, state)));
+  // Each step's text names the full paths; here they are named once, above.
+  const names: Array<[string, string]> = [
+    [file, 'the transcript'],
+    [shellLine([request.claudePath]), 'claude'],
+    [request.claudePath, 'claude'],
+    [`${backups}${path.sep}`, 'backups/'],
+  ];
+  caseASteps(request, file, config, state).forEach((step, i) => {
+    let text = step.describe;
+    for (const [long, short] of names) text = text.split(long).join(short);
+    const label = `${String(i + 1).padStart(2)}. `;
+    out(labelled(label, `${step.name}${step.model ? ` (${step.model})` : ''}: ${text}`, columns));
+    if (step.whenText) out(labelled(' '.repeat(label.length + 2), step.whenText, columns));
+  });
+  out('');
   out(
-    images.images > 0
-      ? `prune-images, if it comes to it, would replace ${images.images} images (${mib(images.bytesRemoved)} of base64) in ${images.records.length} records.`
-      : 'The transcript has no base64 images: prune-images would find nothing to remove.',
+    wrapText(
+      images.images > 0
+        ? `prune-images, if it comes to it, would replace ${images.images} image${images.images === 1 ? '' : 's'} (${formatBytes(images.bytesRemoved)} of base64) in ${images.records.length} record${images.records.length === 1 ? '' : 's'}.`
+        : 'The transcript has no base64 images: prune-images would find nothing to remove.',
+      columns,
+    ),
   );
 }
 
@@ -180,9 +167,11 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
   const warn = (message: string): void => void process.stderr.write(`claude-recover: ${message}\n`);
   const loaded = loadConfig(env);
   const configWarning = warningSummary(loaded.warnings);
-  if (configWarning !== null) warn(configWarning);
+  if (configWarning !== null) process.stderr.write(warningLine(configWarning));
   const { config } = loaded;
-  const located = await locate(options, options.cwd ?? process.cwd(), env);
+  const cwd = options.cwd ?? process.cwd();
+  const target = await locateSession(options.session, cwd, env);
+  const located = { ...target, cwd: await sessionDirectory(target, cwd) };
   const facts = await sessionFacts(located.file);
   const found = findClaude({ env, configPath: config.claudePath || undefined });
   const request: RecoveryRequest = {
@@ -199,7 +188,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
   };
   const state = stateDir(env);
   if (options.dryRun) {
-    await dryRun(request, located.file, config, state, out);
+    await dryRun(request, located.file, config, state, env, out);
     return ExitCode.ok;
   }
   const pid = liveSessionPid(located.sessionId, env);

@@ -1,8 +1,11 @@
 // `claude-recover stats`: counts, what worked, recovery times and a per-day chart.
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { computeStats, formatStats, parseSince } from '../log/format.js';
-import { readEntries } from '../log/sink.js';
+import { computeStats, formatStats, parseSince, unreadableNote } from '../log/format.js';
+import { eventsFile, readLog } from '../log/sink.js';
+import { tilde } from '../paths.js';
+import { tonesFor, warningLine } from '../ui/colour.js';
+import { terminalColumns } from '../ui/width.js';
 
 interface StatsOptions {
   since?: string;
@@ -30,10 +33,16 @@ export function register(program: Command): void {
     .option('--json', 'print the numbers as JSON')
     .addHelpText('after', EXAMPLES)
     .action((options: StatsOptions) => {
+      const env = process.env;
       const now = new Date();
       const since = options.since === undefined ? undefined : parseSince(options.since, now);
-      const stats = computeStats(readEntries(process.env, { since }), { now, since });
-      process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+      const { entries, unreadable } = readLog(env, { since });
+      const stats = computeStats(entries, { now, since });
+      process.stdout.write(
+        options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats, { width: terminalColumns(process.stdout, env), tones: tonesFor(process.stdout, env) })}\n`,
+      );
+      const note = unreadableNote(unreadable, tilde(eventsFile(env), env));
+      if (note !== null) process.stderr.write(warningLine(note));
       process.exitCode = ExitCode.ok;
     });
 }

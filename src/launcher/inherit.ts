@@ -23,7 +23,7 @@ export function runInherited(claudePath: string, args: string[], env: NodeJS.Pro
     child.once('error', (error: NodeJS.ErrnoException) => {
       cleanup();
       reject(new UserError(`could not start ${claudePath}: ${error.code ?? error.message}; check the path and that it is executable.`, {
-        exitCode: error.code === 'ENOENT' ? ExitCode.notFound : 126,
+        exitCode: ExitCode.notFound,
         cause: error,
       }));
     });

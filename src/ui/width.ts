@@ -2,6 +2,7 @@
 // shortening to a width, so that no line claude-recover prints wraps.
 import cliTruncate from 'cli-truncate';
 import stringWidth from 'string-width';
+import wrapAnsi from 'wrap-ansi';
 
 /** Columns `text` takes on a terminal. */
 export function displayWidth(text: string): number {
@@ -22,4 +23,32 @@ export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, e
   if (stream.isTTY === true && typeof stream.columns === 'number' && stream.columns > 0) return stream.columns;
   const fromEnv = Number(env.COLUMNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
+}
+
+/**
+ * `text` broken at spaces to fit `columns` when every line is indented by `hanging` (the
+ * first by whatever the caller puts before it, the others by spaces). A word longer than a
+ * line (a path, a command) stays whole on a line of its own, so that it can be copied;
+ * only the terminal wraps it.
+ */
+export function wrapText(text: string, columns: number, hanging = 0): string {
+  const lines = wrapAnsi(text, Math.max(1, columns - hanging), { hard: false, trim: true }).split('\n');
+  const pad = ' '.repeat(hanging);
+  return lines.map((line, i) => (i === 0 || line === '' ? line : pad + line)).join('\n');
+}
+
+/** `label` then `text` wrapped so that no line passes `columns`, continuation lines aligned under the text. */
+export function labelled(label: string, text: string, columns: number): string {
+  const indent = stringWidth(label);
+  return label + wrapText(text, columns, indent);
+}
+
+/**
+ * `label` and a path on one line when they fit, else the path alone on the next line,
+ * indented: a path someone may copy is never broken or shortened (the terminal wraps it
+ * only when it is longer than a whole line).
+ */
+export function labelledPath(label: string, file: string, columns: number, indent = 2): string {
+  if (stringWidth(label) + stringWidth(file) <= columns) return label + file;
+  return `${label.trimEnd()}\n${' '.repeat(indent)}${file}`;
 }
