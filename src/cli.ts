@@ -78,7 +78,11 @@ export async function reportError(error: unknown, command = 'claude-recover'): P
 export function usageMessage(message: string): string {
   const invalid = /^error: option '(\S+)[^']*' argument '.*' is invalid\. ([\s\S]*)$/.exec(message);
   const text = invalid ? `${invalid[1]}: ${invalid[2]}` : message.replace(/^error: /, '');
-  return text.replace(/\n\(Did you mean (.+)\?\)/, ' (did you mean $1?)').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\n\(Did you mean (.+)\?\)/, ' (did you mean $1?)')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/\.$/, '');
 }
 
 function commandPath(command: Command): string {

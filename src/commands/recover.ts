@@ -127,20 +127,22 @@ async function dryRun(request: RecoveryRequest, file: string, config: Config, st
   const size = (await stat(file)).size;
   const images = await pruneImages(file, { dryRun: true });
   const backups = backupDir(state);
-  out(`Session ${request.sessionId}`);
-  out(labelledPath('  transcript  ', `${tilde(file, env)} (${formatBytes(size)})`, columns, 4));
+  out(labelledPath('Session ', request.sessionId ?? 'unknown', columns));
+  out(labelledPath('  transcript  ', tilde(file, env), columns, 4));
   out(labelledPath('  claude      ', tilde(request.claudePath, env), columns, 4));
   out(labelledPath('  backups     ', tilde(backups, env), columns, 4));
-  const facts = [`model ${request.requestedModel ?? 'unknown'}`, `claude ${request.claudeVersion ?? 'unknown'}`, `context ${formatTokens(request.contextTokens)} tokens`];
+  const facts = [formatBytes(size), `model ${request.requestedModel ?? 'unknown'}`, `claude ${request.claudeVersion ?? 'unknown'}`, `context ${formatTokens(request.contextTokens)} tokens`];
   out(labelled('  session     ', facts.join(' · '), columns));
   out('');
   out('Plan (--dry-run changes nothing):');
-  // Each step's text names the full paths; here they are named once, above.
+  // Each step's text names the full paths and the session; here they are named once, above.
+  // Longest first: the transcript's path holds the session id.
   const names: Array<[string, string]> = [
     [file, 'the transcript'],
     [shellLine([request.claudePath]), 'claude'],
     [request.claudePath, 'claude'],
     [`${backups}${path.sep}`, 'backups/'],
+    ...(request.sessionId ? ([[request.sessionId, '<session>']] as Array<[string, string]>) : []),
   ];
   caseASteps(request, file, config, state).forEach((step, i) => {
     let text = step.describe;

@@ -3,9 +3,9 @@
 import prettyBytes from 'pretty-bytes';
 import prettyMs from 'pretty-ms';
 
-/** 512 B, 2.9 KiB, 190.7 MiB. */
+/** 512 B, 2.93 KiB, 191 MiB: three significant digits (pretty-bytes cuts off, rather than rounds, when told a number of decimals). */
 export function formatBytes(bytes: number): string {
-  return prettyBytes(bytes, { binary: true, maximumFractionDigits: 1 });
+  return prettyBytes(bytes, { binary: true });
 }
 
 /** 850ms, 4.2s, 38s, 1m 5s, 1h 2m: a tenth of a second only below ten seconds, at most two units. */

@@ -35,6 +35,11 @@ export function fakeTerminal(isTTY: boolean, columns = 80): { restore: () => voi
 export async function runCommand(registers: Array<(program: Command) => void>, argv: string[]): Promise<CommandResult> {
   const program = new Command().name('claude-recover');
   for (const register of registers) register(program);
+  return runCaptured(program, argv);
+}
+
+/** Runs a whole program (src/program.ts's) through runProgram with the output captured. */
+export async function runCaptured(program: Command, argv: string[]): Promise<CommandResult> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
