@@ -74,10 +74,11 @@ export function formatChecks(results: readonly CheckResult[], env: NodeJS.Proces
   const lines: string[] = [];
   for (const r of results) {
     const mark = r.ok ? (tones?.ok('✓') ?? '✓') : (tones?.fail('✗') ?? '✗');
-    if (narrow) lines.push(`${mark} ${r.name}`, pad + wrapText(tilde(r.detail, env), width, pad.length));
-    else lines.push(labelled(`${mark} ${r.name.padEnd(nameWidth)} `, tilde(r.detail, env), width));
-    for (const more of r.more ?? []) lines.push(pad + wrapText(tilde(more, env), width, pad.length));
-    if (!r.ok && r.fix) lines.push(labelled(`${pad}${tones ? tones.warn('fix:') : 'fix:'} `, tilde(r.fix, env), width));
+    // A path longer than a whole line loses its middle: a check's line never passes the edge.
+    if (narrow) lines.push(`${mark} ${r.name}`, pad + wrapText(tilde(r.detail, env), width, pad.length, 'shorten'));
+    else lines.push(labelled(`${mark} ${r.name.padEnd(nameWidth)} `, tilde(r.detail, env), width, 'shorten'));
+    for (const more of r.more ?? []) lines.push(pad + wrapText(tilde(more, env), width, pad.length, 'shorten'));
+    if (!r.ok && r.fix) lines.push(labelled(`${pad}${tones ? tones.warn('fix:') : 'fix:'} `, tilde(r.fix, env), width, 'shorten'));
   }
   const failed = results.filter((r) => !r.ok).length;
   const summary = failed === 0 ? 'All checks passed.' : `${failed} of ${results.length} checks failed.`;

@@ -10,6 +10,7 @@ import { terminalColumns } from '../ui/width.js';
 interface StatsOptions {
   since?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 const EXAMPLES = `
@@ -31,6 +32,7 @@ export function register(program: Command): void {
     .description('summarize the log: occurrences by case and outcome, what worked, recovery times, a per-day chart')
     .option('--since <when>', 'only since a date (2025-01-31) or a duration back from now (30m, 12h, 7d, 2w)')
     .option('--json', 'print the numbers as JSON')
+    .option('--wide', 'every column, however narrow the terminal')
     .addHelpText('after', EXAMPLES)
     .action((options: StatsOptions) => {
       const env = process.env;
@@ -39,7 +41,7 @@ export function register(program: Command): void {
       const { entries, unreadable } = readLog(env, { since });
       const stats = computeStats(entries, { now, since });
       process.stdout.write(
-        options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats, { width: terminalColumns(process.stdout, env), tones: tonesFor(process.stdout, env) })}\n`,
+        options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats, { width: terminalColumns(process.stdout, env), wide: options.wide, tones: tonesFor(process.stdout, env) })}\n`,
       );
       const note = unreadableNote(unreadable, tilde(eventsFile(env), env));
       if (note !== null) process.stderr.write(warningLine(note));

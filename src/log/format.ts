@@ -4,7 +4,7 @@
 import { ExitCode, UserError } from '../errors.js';
 import { tilde } from '../paths.js';
 import type { Tones } from '../ui/colour.js';
-import { renderTable, type Column, type Table } from '../ui/table.js';
+import { droppedNote, renderTable, type Column, type Table } from '../ui/table.js';
 import { formatDuration } from '../ui/units.js';
 import { wrapText } from '../ui/width.js';
 import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, StepEntry } from './types.js';
@@ -284,7 +284,10 @@ export function formatStats(stats: Stats, options: TimeOptions & LayoutOptions =
       // The sum of the others: the first to go on a narrow terminal.
       { header: 'TOTAL', cell: ([, c]) => String(c.total), align: 'right', drop: 1 },
     ];
-    out.push(renderTable(columns, rows, { width, wide: options.wide }).text);
+    const counts = renderTable(columns, rows, { width, wide: options.wide });
+    out.push(counts.text);
+    const note = droppedNote(counts.dropped, width);
+    if (note) out.push(note);
     out.push('');
     if (stats.worked.length > 0) {
       out.push('What worked:');

@@ -28,19 +28,21 @@ export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, e
 /**
  * `text` broken at spaces to fit `columns` when every line is indented by `hanging` (the
  * first by whatever the caller puts before it, the others by spaces). A word longer than a
- * line (a path, a command) stays whole on a line of its own, so that it can be copied;
- * only the terminal wraps it.
+ * line (a path, a command) stays whole on a line of its own, so that it can be copied (only
+ * the terminal wraps it), unless `long` is 'shorten': then it loses its middle to fit.
  */
-export function wrapText(text: string, columns: number, hanging = 0): string {
-  const lines = wrapAnsi(text, Math.max(1, columns - hanging), { hard: false, trim: true }).split('\n');
+export function wrapText(text: string, columns: number, hanging = 0, long: 'keep' | 'shorten' = 'keep'): string {
+  const width = Math.max(1, columns - hanging);
+  const words = long === 'shorten' ? text.replace(/\S+/g, (word) => fitWidth(word, width, 'middle')) : text;
+  const lines = wrapAnsi(words, width, { hard: false, trim: true }).split('\n');
   const pad = ' '.repeat(hanging);
   return lines.map((line, i) => (i === 0 || line === '' ? line : pad + line)).join('\n');
 }
 
 /** `label` then `text` wrapped so that no line passes `columns`, continuation lines aligned under the text. */
-export function labelled(label: string, text: string, columns: number): string {
+export function labelled(label: string, text: string, columns: number, long: 'keep' | 'shorten' = 'keep'): string {
   const indent = stringWidth(label);
-  return label + wrapText(text, columns, indent);
+  return label + wrapText(text, columns, indent, long);
 }
 
 /**

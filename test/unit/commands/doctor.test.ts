@@ -128,16 +128,24 @@ describe('claude-recover doctor', () => {
   });
 
   for (const width of [80, 40]) {
-    it(`fits ${width} columns by wrapping at spaces, every word kept`, async () => {
+    it(`fits ${width} columns by wrapping at spaces, every word kept (a path too long for a line loses its middle)`, async () => {
       vi.stubEnv('COLUMNS', String(width));
+      vi.stubEnv('XDG_STATE_HOME', path.join(home.root, 'a-state-folder-with-a-name-long-enough-to-need-shortening'));
       const result = await run('doctor');
       expect(result.exitCode).toBe(1);
       const lines = result.stdout.trimEnd().split('\n');
-      // A word longer than the line (a path) may pass the edge; nothing else does.
-      for (const l of lines) if (l.length > width) expect(l.trim(), l).not.toContain(' ');
+      for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(width);
       const words = (text: string) => text.replace(/[✓✗]/g, ' ').split(/\s+/).filter(Boolean);
       vi.stubEnv('COLUMNS', '300');
-      expect(words(result.stdout)).toEqual(words((await run('doctor')).stdout));
+      const full = words((await run('doctor')).stdout);
+      const narrow = words(result.stdout);
+      expect(narrow).toHaveLength(full.length);
+      narrow.forEach((word, i) => {
+        const whole = full[i] ?? '';
+        if (!word.includes('…')) expect(word).toBe(whole);
+        else expect(whole.startsWith(word.slice(0, word.indexOf('…'))) && whole.endsWith(word.slice(word.indexOf('…') + 1))).toBe(true);
+      });
+      if (width === 40) expect(narrow.some((w) => w.includes('…'))).toBe(true);
     });
   }
 

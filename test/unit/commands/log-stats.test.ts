@@ -159,6 +159,8 @@ describe('claude-recover stats', () => {
     const lines = (await run('stats')).stdout.trimEnd().split('\n');
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(40);
     expect(lines).toContain('        RECOVERED  GAVE UP  UNRESOLVED');
+    expect(lines).toContain('(TOTAL left out to fit 40 columns;');
+    expect((await run('stats', '--wide')).stdout).toContain('        RECOVERED  GAVE UP  UNRESOLVED  TOTAL\n');
     expect(lines.at(-1)).toBe('  2025-03-10  2 ███████████████████████');
   });
 
