@@ -15,7 +15,7 @@ import { stateDir, tilde } from '../paths.js';
 import { formatTokens } from '../log/format.js';
 import { warningLine } from '../ui/colour.js';
 import { formatBytes } from '../ui/units.js';
-import { labelled, labelledPath, terminalColumns, wrapText } from '../ui/width.js';
+import { labelled as fitLabelled, labelledPath, terminalColumns } from '../ui/width.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
 import { liveSessionPid } from '../transcript/locate.js';
@@ -28,6 +28,8 @@ import type { ChildControl, StopResult } from '../recovery/types.js';
 export interface RecoverCommandOptions {
   session?: string;
   dryRun?: boolean;
+  /** With dryRun: every line whole, however wide. */
+  wide?: boolean;
   /** claude flags for the resumed session. */
   claudeArgs?: string[];
   cwd?: string;
@@ -121,18 +123,24 @@ export class ByHandControl implements ByHandTerminal {
   }
 }
 
-/** The plan for --dry-run: the paths once at the top, then the steps naming them, wrapped to the terminal. */
-async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, env: NodeJS.ProcessEnv, out: (text: string) => void): Promise<void> {
-  const columns = terminalColumns(process.stdout, env);
+/**
+ * The plan for --dry-run: the paths once at the top, then the steps naming them, wrapped to
+ * the terminal (a path too long for a line loses its middle); with `wide`, nothing wrapped
+ * or shortened.
+ */
+async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, env: NodeJS.ProcessEnv, out: (text: string) => void, wide: boolean): Promise<void> {
+  const columns = wide ? Number.MAX_SAFE_INTEGER : terminalColumns(process.stdout, env);
+  const labelled = (label: string, text: string): string => fitLabelled(label, text, columns, 'shorten');
   const size = (await stat(file)).size;
   const images = await pruneImages(file, { dryRun: true });
   const backups = backupDir(state);
+  // The id is what the other commands take (--session): never shortened.
   out(labelledPath('Session ', request.sessionId ?? 'unknown', columns));
-  out(labelledPath('  transcript  ', tilde(file, env), columns, 4));
-  out(labelledPath('  claude      ', tilde(request.claudePath, env), columns, 4));
-  out(labelledPath('  backups     ', tilde(backups, env), columns, 4));
+  out(labelled('  transcript  ', tilde(file, env)));
+  out(labelled('  claude      ', tilde(request.claudePath, env)));
+  out(labelled('  backups     ', tilde(backups, env)));
   const facts = [formatBytes(size), `model ${request.requestedModel ?? 'unknown'}`, `claude ${request.claudeVersion ?? 'unknown'}`, `context ${formatTokens(request.contextTokens)} tokens`];
-  out(labelled('  session     ', facts.join(' · '), columns));
+  out(labelled('  session     ', facts.join(' · ')));
   out('');
   out('Plan (--dry-run changes nothing):');
   // Each step's text names the full paths and the session; here they are named once, above.
@@ -148,16 +156,16 @@ async function dryRun(request: RecoveryRequest, file: string, config: Config, st
     let text = step.describe;
     for (const [long, short] of names) text = text.split(long).join(short);
     const label = `${String(i + 1).padStart(2)}. `;
-    out(labelled(label, `${step.name}${step.model ? ` (${step.model})` : ''}: ${text}`, columns));
-    if (step.whenText) out(labelled(' '.repeat(label.length + 2), step.whenText, columns));
+    out(labelled(label, `${step.name}${step.model ? ` (${step.model})` : ''}: ${text}`));
+    if (step.whenText) out(labelled(' '.repeat(label.length + 2), step.whenText));
   });
   out('');
   out(
-    wrapText(
+    labelled(
+      '',
       images.images > 0
         ? `prune-images, if it comes to it, would replace ${images.images} image${images.images === 1 ? '' : 's'} (${formatBytes(images.bytesRemoved)} of base64) in ${images.records.length} record${images.records.length === 1 ? '' : 's'}.`
         : 'The transcript has no base64 images: prune-images would find nothing to remove.',
-      columns,
     ),
   );
 }
@@ -190,7 +198,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
   };
   const state = stateDir(env);
   if (options.dryRun) {
-    await dryRun(request, located.file, config, state, env, out);
+    await dryRun(request, located.file, config, state, env, out, options.wide === true);
     return ExitCode.ok;
   }
   const pid = liveSessionPid(located.sessionId, env);
@@ -237,8 +245,9 @@ export function register(program: Command): void {
     .description('recover a session blocked by the 1M-context gate outside the wrapper: back it up, compact it with a small model, resume it')
     .option('--session <id>', "the session id (default: this directory's newest transcript)")
     .option('--dry-run', 'print the plan and change nothing')
+    .option('--wide', 'with --dry-run: paths and commands whole, however wide the terminal')
     .argument('[claude-args...]', 'claude flags for the resumed session, after -- (e.g. -- --permission-mode plan)')
-    .action(async (claudeArgs: string[], options: { session?: string; dryRun?: boolean }) => {
-      process.exitCode = await recoverCommand({ session: options.session, dryRun: options.dryRun === true, claudeArgs });
+    .action(async (claudeArgs: string[], options: { session?: string; dryRun?: boolean; wide?: boolean }) => {
+      process.exitCode = await recoverCommand({ session: options.session, dryRun: options.dryRun === true, wide: options.wide === true, claudeArgs });
     });
 }
