@@ -64,7 +64,9 @@ export function register(program: Command): void {
         ];
         const table = renderTable(columns, SETTINGS, { width, wide: options.wide });
         const note = droppedNote(table.dropped, width);
-        process.stdout.write(`${labelled('Config file: ', `${tilde(loaded.path, process.env)}${state}`, width)}\n\n${table.text}\n${note ? `${note}\n` : ''}`);
+        // The path whole is `config --path`; here it is shortened in the middle when it cannot fit.
+        const header = options.wide ? `Config file: ${tilde(loaded.path, process.env)}${state}` : labelled('Config file: ', `${tilde(loaded.path, process.env)}${state}`, width, 'shorten');
+        process.stdout.write(`${header}\n\n${table.text}\n${note ? `${note}\n` : ''}`);
         for (const warning of loaded.warnings) process.stderr.write(warningLine(warning));
       }
       process.exitCode = ExitCode.ok;

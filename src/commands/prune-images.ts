@@ -10,7 +10,7 @@ import { liveSessionPid } from '../transcript/locate.js';
 import { UserError } from '../errors.js';
 import { droppedNote, renderTable, type Column } from '../ui/table.js';
 import { formatBytes } from '../ui/units.js';
-import { labelledPath, terminalColumns } from '../ui/width.js';
+import { labelled, labelledPath, terminalColumns } from '../ui/width.js';
 
 export interface PruneCommandOptions {
   /** The session id; default: the directory's newest transcript, as for `recover`. */
@@ -40,12 +40,15 @@ export function formatPruneReport(report: PruneReport, dryRun: boolean, options:
   const env = options.env ?? process.env;
   const columns = options.columns ?? 80;
   const file = tilde(report.file, env);
-  if (report.images === 0) return labelledPath('No base64 image blocks in ', `${file}.`, columns);
+  // The transcript's path identifies it (shortened in the middle to fit); the backup's, which
+  // someone may restore from, is printed whole (see pruneImagesCommand).
+  const fit = (label: string, text: string): string => (options.wide ? label + text : labelled(label, text, columns, 'shorten'));
+  if (report.images === 0) return fit('No base64 image blocks in ', `${file}.`);
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   const lines = [
-    labelledPath('Transcript: ', file, columns),
-    `${dryRun ? 'Would replace' : 'Replaced'} ${plural(report.images, 'image')} (${formatBytes(report.bytesRemoved)} of base64) in ${plural(report.records.length, 'record')}.`,
-    `Size: ${formatBytes(report.oldSize)} → ${formatBytes(report.newSize)}`,
+    fit('Transcript: ', file),
+    fit('', `${dryRun ? 'Would replace' : 'Replaced'} ${plural(report.images, 'image')} (${formatBytes(report.bytesRemoved)} of base64) in ${plural(report.records.length, 'record')}.`),
+    fit('Size: ', `${formatBytes(report.oldSize)} → ${formatBytes(report.newSize)}`),
     '',
   ];
   const listed = options.wide ? report.records : report.records.slice(0, LISTED);

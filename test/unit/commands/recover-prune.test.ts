@@ -88,7 +88,7 @@ describe('the default session', () => {
     expect(plan.exitCode).toBe(0);
     expect(plan.stdout.split('\n')[0]).toBe(`Session ${newer}`);
     expect((await run('recover', '--dry-run', '--wide')).stdout).toContain(`/${newer}.jsonl\n`);
-    const prune = await run('prune-images', '--dry-run');
+    const prune = await run('prune-images', '--dry-run', '--wide');
     expect(prune.exitCode).toBe(0);
     expect(prune.stdout.replace(/\s+/g, ' ')).toContain(`Transcript: ~/.claude/projects/${projectDirName(cwd)}/${newer}.jsonl`);
     expect(prune.stdout).toContain('Would replace 2 images (5.86 KiB of base64) in 2 records.');
@@ -104,6 +104,21 @@ describe('the default session', () => {
     expect(result.stdout).toContain('Replaced 2 images (5.86 KiB of base64) in 2 records.');
     const backup = /Backup of the original:\s+(\S+)/.exec(result.stdout)?.[1]?.replace(/^~/, home.root) ?? '';
     expect(readFileSync(backup).equals(before)).toBe(true);
+  });
+});
+
+describe('prune-images output', () => {
+  it('fits 40 columns: the uuid column goes first and is named; the backup path is whole', async () => {
+    const id = randomUUID();
+    writeTranscript(path.join(project, `${id}.jsonl`), syntheticTranscript({ sessionId: id, turns: 4, imageEvery: 1, imageChars: 3000 }));
+    vi.stubEnv('COLUMNS', '40');
+    const dry = (await run('prune-images', '--dry-run')).stdout;
+    for (const line of dry.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(dry).toContain('LINE  TYPE  IMAGES    BASE64\n');
+    expect(dry).toContain('(UUID left out to fit 40 columns; --wide');
+    const real = (await run('prune-images')).stdout;
+    const backup = /Backup of the original:\n {2}(\S+)\n/.exec(real)?.[1] ?? '';
+    expect(backup).toMatch(new RegExp(`^~/\\.local/state/claude-recover/backups/${id}\\.jsonl\\.bak-\\d{8}T\\d+Z$`));
   });
 });
 
