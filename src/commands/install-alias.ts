@@ -7,6 +7,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { aliasBlock, aliasSafe, findBlock, installAlias, rcFile, uninstallAlias, type AliasChange, type AliasOptions } from '../install/alias.js';
 import { OUR_BIN } from '../launcher/find-claude.js';
 import { tilde } from '../paths.js';
+import { terminalColumns, wrapText } from '../ui/width.js';
 
 interface Options {
   shell?: string;
@@ -51,10 +52,11 @@ export function register(program: Command): void {
       const env = process.env;
       const command = aliasCommand(env);
       const change = installAlias({ ...aliasOptions(options, env), command });
-      process.stdout.write(describeInstall(change, env, options.dryRun === true));
-      if (command !== 'claude-recover' && change.action !== 'set-up-by-hand') {
-        process.stdout.write(`claude-recover is not on your PATH, so the alias runs it by its full path (${tilde(command, env)}).\n`);
+      let text = describeInstall(change, env, options.dryRun === true);
+      if (command !== 'claude-recover' && (change.action === 'added' || change.action === 'updated')) {
+        text += `claude-recover is not on your PATH, so the alias runs it by its full path (${tilde(command, env)}).\n`;
       }
+      process.stdout.write(wrapLines(text, env));
       process.exitCode = ExitCode.ok;
     });
 
@@ -71,9 +73,9 @@ export function register(program: Command): void {
       const removed = changes.filter((c) => c.action === 'removed');
       if (removed.length === 0) {
         const where = changes.length > 0 ? changes.map((c) => tilde(c.file, env)) : (['bash', 'zsh', 'fish'] as const).map((s) => tilde(rcFile(s, env), env));
-        process.stdout.write(`No claude-recover alias block in ${where.join(', ')}; nothing to do.\n`);
+        process.stdout.write(wrapLines(`No claude-recover alias block in ${where.join(', ')}; nothing to do.\n`, env));
       }
-      for (const change of removed) process.stdout.write(describeUninstall(change, env, options.dryRun === true));
+      for (const change of removed) process.stdout.write(wrapLines(describeUninstall(change, env, options.dryRun === true), env));
       process.exitCode = ExitCode.ok;
     });
 }
@@ -163,6 +165,12 @@ function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
     }
   }
   return false;
+}
+
+/** Each line of `text` wrapped to the terminal (the block's own lines are never longer than 80). */
+function wrapLines(text: string, env: NodeJS.ProcessEnv): string {
+  const columns = terminalColumns(process.stdout, env);
+  return text.replace(/[^\n]+/g, (line) => (line.startsWith('  ') ? line : wrapText(line, columns)));
 }
 
 function indent(text: string): string {

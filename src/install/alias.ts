@@ -20,7 +20,7 @@ export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
 export const BLOCK_START = '# >>> claude-recover >>>';
 export const BLOCK_END = '# <<< claude-recover <<<';
 /** In a block: the install created the file, so the uninstall removes it when nothing else is left. */
-export const CREATED_MARK = '# This file did not exist before; `claude-recover uninstall-alias` deletes it if nothing else is in it.';
+export const CREATED_MARK = '# This file was new: uninstall-alias deletes it if nothing else is in it.';
 
 /** The shell named by $SHELL, or null when it is none we support. */
 export function detectShell(env: NodeJS.ProcessEnv): Shell | null {
@@ -49,7 +49,7 @@ export function aliasBlock(shell: Shell, options: BlockOptions = {}): string {
   // A path with spaces is quoted inside the alias's own quotes (the alias value is parsed again).
   const word = /^[\w@%+=:,./-]+$/.test(command) ? command : `"${command}"`;
   const alias = shell === 'fish' ? `alias claude '${word} run --'` : `alias claude='${word} run --'`;
-  const lines = [BLOCK_START, '# Added by `claude-recover install-alias`; `claude-recover uninstall-alias` removes it.'];
+  const lines = [BLOCK_START, '# Added by claude-recover install-alias; uninstall-alias removes it.'];
   if (options.created) lines.push(CREATED_MARK);
   return [...lines, alias, BLOCK_END, ''].join('\n');
 }

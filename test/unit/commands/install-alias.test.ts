@@ -18,6 +18,8 @@ beforeEach(() => {
   writeFileSync(path.join(bin, 'claude-recover'), '#!/bin/sh\n');
   chmodSync(path.join(bin, 'claude-recover'), 0o755);
   vi.stubEnv('PATH', bin);
+  // One line a message here; the wrapping has its own test.
+  vi.stubEnv('COLUMNS', '300');
 });
 afterEach(() => home.cleanup());
 
@@ -150,6 +152,16 @@ describe('claude-recover install-alias / uninstall-alias', () => {
     chmodSync(plain, 0o755);
     expect(aliasCommand(env, plain)).toBe(realpathSync(plain));
     expect(aliasCommand({ PATH: path.join(home.root, 'bin') }, plain)).toBe('claude-recover');
+  });
+
+  it('wraps its messages at spaces to the terminal', async () => {
+    vi.stubEnv('COLUMNS', '40');
+    vi.stubEnv('PATH', '/nonexistent');
+    const result = await run('install-alias', '--shell', 'bash');
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    for (const line of lines) if (line.length > 40) expect(line, line).not.toMatch(/\s/);
+    expect(lines.slice(0, 3)).toEqual(['Added the claude alias to ~/.bashrc (a', 'new file).', 'Open a new terminal, or run: source']);
   });
 
   it('has help with examples for both', async () => {

@@ -39,9 +39,11 @@ describe('addBlock / removeBlock', () => {
 
   it('writes the alias in each shell’s syntax', () => {
     expect(aliasBlock('zsh')).toBe(
-      "# >>> claude-recover >>>\n# Added by `claude-recover install-alias`; `claude-recover uninstall-alias` removes it.\nalias claude='claude-recover run --'\n# <<< claude-recover <<<\n",
+      "# >>> claude-recover >>>\n# Added by claude-recover install-alias; uninstall-alias removes it.\nalias claude='claude-recover run --'\n# <<< claude-recover <<<\n",
     );
     expect(aliasBlock('fish')).toContain("\nalias claude 'claude-recover run --'\n");
+    // Every line fits 78 columns, so the dry run's indented copy fits 80.
+    for (const line of aliasBlock('zsh', { created: true }).split('\n')) expect(line.length).toBeLessThanOrEqual(78);
   });
 
   it('replaces an outdated block in place and removes a block with lines after it', () => {
