@@ -29,10 +29,20 @@ export async function main(argv: string[]): Promise<void> {
  * commands under test through it.
  */
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
-  const { CommanderError } = await import('commander');
-  // Commander would print its message and then the whole help; the one line below replaces both.
+  const [{ CommanderError }, { reflow, terminalColumns }] = await Promise.all([import('commander'), import('./ui/width.js')]);
+  const width = (): number => terminalColumns(process.stdout);
   for (const command of [program, ...program.commands]) {
-    command.exitOverride().showHelpAfterError(false).configureOutput({ outputError: () => undefined });
+    command
+      .exitOverride()
+      // Commander would print its message and then the whole help; the one line below replaces both.
+      .showHelpAfterError(false)
+      .configureOutput({
+        outputError: () => undefined,
+        // The help at the terminal's width, the commands' own paragraphs included.
+        getOutHelpWidth: width,
+        writeOut: (text) => void process.stdout.write(reflow(text, width())),
+      })
+      .configureHelp({ minWidthToWrap: 20 });
   }
   let current: Command = program;
   program.hook('preSubcommand', (_program, subcommand) => {

@@ -54,3 +54,30 @@ export function labelledPath(label: string, file: string, columns: number, inden
   if (stringWidth(label) + stringWidth(file) <= columns) return label + file;
   return `${label.trimEnd()}\n${' '.repeat(indent)}${file}`;
 }
+
+/**
+ * Help-style text re-flowed to `columns`: consecutive lines that start at the margin form a
+ * paragraph, joined and wrapped again; indented lines (lists, examples, commands) and blank
+ * lines stay as they are.
+ */
+export function reflow(text: string, columns: number): string {
+  const out: string[] = [];
+  let paragraph: string[] = [];
+  const flush = (): void => {
+    if (paragraph.length > 0) out.push(wrapText(paragraph.join(' '), columns));
+    paragraph = [];
+  };
+  for (const line of text.split('\n')) {
+    if (line.trim() !== '' && !/^\s/.test(line)) {
+      paragraph.push(line.trim());
+      continue;
+    }
+    flush();
+    // An example with its note in a column (`  $ cmd      what it does`) too wide: the note goes under it.
+    const example = /^(\s+)(\S.*?\S)\s{2,}(\S.*)$/.exec(line);
+    if (example && stringWidth(line) > columns) out.push(`${example[1]}${example[2]}`, `${example[1]}    ${example[3]}`);
+    else out.push(line);
+  }
+  flush();
+  return out.join('\n');
+}

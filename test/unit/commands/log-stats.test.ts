@@ -167,6 +167,6 @@ describe('claude-recover stats', () => {
   it('has help that defines blocks avoided', async () => {
     const result = await run('stats', '--help');
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('"Blocks avoided" counts guard episodes');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('"Blocks avoided" counts guard episodes');
   });
 });

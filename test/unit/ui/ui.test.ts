@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { colourEnabled, coloursFor, errorLine, tonesFor, warningLine } from '../../../src/ui/colour.js';
 import { droppedNote, renderTable, type Column } from '../../../src/ui/table.js';
 import { formatBytes, formatDuration } from '../../../src/ui/units.js';
-import { displayWidth, fitWidth, labelled, labelledPath, terminalColumns, wrapText } from '../../../src/ui/width.js';
+import { displayWidth, fitWidth, labelled, labelledPath, reflow, terminalColumns, wrapText } from '../../../src/ui/width.js';
 
 describe('colour', () => {
   it('is on for a terminal, off when piped', () => {
@@ -110,5 +110,13 @@ describe('renderTable', () => {
     expect(styled.text.split('\n').map((l) => displayWidth(l))).toEqual([10, 11, 12]);
     const wide = renderTable([{ header: 'N', cell: (r: { n: string }) => r.n }, { header: 'X', cell: () => 'x' }], [{ n: '日本' }, { n: 'a' }], { width: 80 });
     expect(wide.text).toBe('N     X\n日本  x\na     x');
+  });
+});
+
+describe('reflow', () => {
+  it('re-wraps paragraphs, keeps indented lines, puts an example’s note under it when too wide', () => {
+    const text = 'First paragraph that was\nwrapped by hand.\n\nExamples:\n  $ cr log      the last ones\n  - a list item\n';
+    expect(reflow(text, 80)).toBe('First paragraph that was wrapped by hand.\n\nExamples:\n  $ cr log      the last ones\n  - a list item\n');
+    expect(reflow(text, 20)).toBe('First paragraph that\nwas wrapped by hand.\n\nExamples:\n  $ cr log\n      the last ones\n  - a list item\n');
   });
 });
