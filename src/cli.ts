@@ -73,7 +73,7 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
  */
 export async function reportError(error: unknown, command = 'claude-recover'): Promise<void> {
   // Loaded here, not at the top: `run` starts with every claude and only needs it on failure.
-  const { errorLine } = await import('./ui/colour.js');
+  const { errorLine } = await import('./ui/message.js');
   if (error instanceof UserError) {
     const hint = error.exitCode === ExitCode.usage ? `; see ${command} --help` : '';
     process.stderr.write(errorLine(`${error.message}${hint}`));

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { getPath, loadConfig, SETTINGS } from '../config/load.js';
 import { ExitCode } from '../errors.js';
 import { tilde } from '../paths.js';
-import { warningLine } from '../ui/colour.js';
+import { warningLine } from '../ui/message.js';
 import { droppedNote, renderTable, type Column } from '../ui/table.js';
 import { labelled, terminalColumns } from '../ui/width.js';
 

@@ -4,7 +4,8 @@ import { ExitCode, UserError } from '../errors.js';
 import { formatLogTable, joinOccurrences, parseSince, unreadableNote } from '../log/format.js';
 import { eventsFile, readLog } from '../log/sink.js';
 import { tilde } from '../paths.js';
-import { tonesFor, warningLine } from '../ui/colour.js';
+import { tonesFor } from '../ui/colour.js';
+import { warningLine } from '../ui/message.js';
 import { droppedNote } from '../ui/table.js';
 import { terminalColumns } from '../ui/width.js';
 

@@ -13,7 +13,7 @@ import { createFileSink } from '../log/sink.js';
 import type { LogSink } from '../log/types.js';
 import { stateDir, tilde } from '../paths.js';
 import { formatTokens } from '../log/format.js';
-import { warningLine } from '../ui/colour.js';
+import { warningLine } from '../ui/message.js';
 import { formatBytes } from '../ui/units.js';
 import { labelled as fitLabelled, labelledPath, terminalColumns } from '../ui/width.js';
 import { pruneImages } from '../recovery/prune-images.js';

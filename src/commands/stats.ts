@@ -4,7 +4,8 @@ import { ExitCode } from '../errors.js';
 import { computeStats, formatStats, parseSince, unreadableNote } from '../log/format.js';
 import { eventsFile, readLog } from '../log/sink.js';
 import { tilde } from '../paths.js';
-import { tonesFor, warningLine } from '../ui/colour.js';
+import { tonesFor } from '../ui/colour.js';
+import { warningLine } from '../ui/message.js';
 import { terminalColumns } from '../ui/width.js';
 
 interface StatsOptions {

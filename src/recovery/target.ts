@@ -3,6 +3,7 @@
 // to be a Claude Code transcript before anything is planned or touched.
 import path from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
+import { tilde } from '../paths.js';
 import { transcriptProblem } from '../transcript/check.js';
 import { findTypedTranscript, newestTranscript, projectDir, projectDirName } from '../transcript/locate.js';
 import { sessionFacts } from './transcript-scan.js';
@@ -15,12 +16,14 @@ export interface SessionTarget {
 /** The session to act on, or a UserError (exit 1) that says what was expected and what to do. */
 export async function locateSession(session: string | undefined, cwd: string, env: NodeJS.ProcessEnv): Promise<SessionTarget> {
   const dir = projectDir(cwd, env);
+  // Paths in messages as the user knows them (~ for the home folder).
+  const shown = tilde(dir, env);
   let sessionId: string;
   let file: string;
   if (session !== undefined) {
     const found = findTypedTranscript(cwd, session, env);
     if (!found) {
-      throw new UserError(`expected a transcript for session ${session} in ${dir} or another project folder, got none; check the id (a transcript's file name without .jsonl)`, {
+      throw new UserError(`expected a transcript for session ${session} in ${shown} or another project folder, got none; check the id (a transcript's file name without .jsonl)`, {
         exitCode: ExitCode.failure,
       });
     }
@@ -29,7 +32,7 @@ export async function locateSession(session: string | undefined, cwd: string, en
   } else {
     const newest = newestTranscript(dir);
     if (!newest) {
-      throw new UserError(`expected a session transcript in ${dir}, got none; run this in the folder the session ran in, or pass --session <id>`, {
+      throw new UserError(`expected a session transcript in ${shown}, got none; run this in the folder the session ran in, or pass --session <id>`, {
         exitCode: ExitCode.failure,
       });
     }
@@ -38,7 +41,7 @@ export async function locateSession(session: string | undefined, cwd: string, en
   }
   const problem = await transcriptProblem(file);
   if (problem !== null) {
-    const which = session === undefined ? `the newest .jsonl file here, ${file},` : file;
+    const which = session === undefined ? `the newest .jsonl file here, ${tilde(file, env)},` : tilde(file, env);
     const next = session === undefined ? '; pass --session <id> for the session you mean' : '';
     throw new UserError(`expected a Claude Code transcript, but ${which} is not one (${problem}); nothing was changed${next}`);
   }

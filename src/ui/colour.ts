@@ -35,13 +35,3 @@ export function tonesFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = p
   const c = coloursFor(stream, env);
   return { ok: c.green, fail: c.red, warn: c.yellow, muted: c.dim, strong: c.bold };
 }
-
-/** One error line for stderr: `claude-recover: <message>`, the prefix red on a terminal. */
-export function errorLine(message: string, stream: { isTTY?: boolean } = process.stderr, env: NodeJS.ProcessEnv = process.env): string {
-  return `${tonesFor(stream, env).fail('claude-recover:')} ${message}\n`;
-}
-
-/** One warning line for stderr: `claude-recover: warning: <message>`, the label yellow on a terminal. */
-export function warningLine(message: string, stream: { isTTY?: boolean } = process.stderr, env: NodeJS.ProcessEnv = process.env): string {
-  return `claude-recover: ${tonesFor(stream, env).warn('warning:')} ${message}\n`;
-}

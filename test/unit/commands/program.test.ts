@@ -85,7 +85,7 @@ describe('failures: exit 1 for what was not found or failed, 127 only for a miss
         const result = await run(command, '--dry-run');
         expect(result.exitCode, command).toBe(1);
         expect(result.stderr, command).toBe(
-          `claude-recover: expected a session transcript in ${projectDir()}, got none; run this in the folder the session ran in, or pass --session <id>\n`,
+          `claude-recover: expected a session transcript in ${projectDir().replace(home.root, '~')}, got none; run this in the folder the session ran in, or pass --session <id>\n`,
         );
       }
     } finally {

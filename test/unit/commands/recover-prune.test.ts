@@ -60,7 +60,7 @@ describe('a file that is not a Claude Code transcript', () => {
       expect(result.exitCode, argv.join(' ')).toBe(1);
       expect(result.stdout, argv.join(' ')).toBe('');
       expect(result.stderr, argv.join(' ')).toMatch(
-        new RegExp(`^claude-recover: expected a Claude Code transcript, but the newest \\.jsonl file here, ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, is not one \\((line 1 is not a JSON object|it holds binary data)\\); nothing was changed; pass --session <id> for the session you mean\\n$`),
+        new RegExp(`^claude-recover: expected a Claude Code transcript, but the newest \\.jsonl file here, ${file.replace(home.root, '~').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, is not one \\((line 1 is not a JSON object|it holds binary data)\\); nothing was changed; pass --session <id> for the session you mean\\n$`),
       );
     }
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -73,7 +73,7 @@ describe('a file that is not a Claude Code transcript', () => {
     const result = await run('prune-images', '--session', id);
     expect(result).toEqual({
       stdout: '',
-      stderr: `claude-recover: expected a Claude Code transcript, but ${path.join(project, `${id}.jsonl`)} is not one (line 1 has no record type); nothing was changed\n`,
+      stderr: `claude-recover: expected a Claude Code transcript, but ${path.join(project, `${id}.jsonl`).replace(home.root, '~')} is not one (line 1 has no record type); nothing was changed\n`,
       exitCode: 1,
     });
   });

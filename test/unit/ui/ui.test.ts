@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { colourEnabled, coloursFor, errorLine, tonesFor, warningLine } from '../../../src/ui/colour.js';
+import { colourEnabled, coloursFor, tonesFor } from '../../../src/ui/colour.js';
+import { errorLine, warningLine } from '../../../src/ui/message.js';
 import { droppedNote, renderTable, type Column } from '../../../src/ui/table.js';
 import { formatBytes, formatDuration } from '../../../src/ui/units.js';
 import { displayWidth, fitWidth, labelled, labelledPath, reflow, terminalColumns, wrapText } from '../../../src/ui/width.js';
@@ -118,5 +119,15 @@ describe('reflow', () => {
     const text = 'First paragraph that was\nwrapped by hand.\n\nExamples:\n  $ cr log      the last ones\n  - a list item\n';
     expect(reflow(text, 80)).toBe('First paragraph that was wrapped by hand.\n\nExamples:\n  $ cr log      the last ones\n  - a list item\n');
     expect(reflow(text, 20)).toBe('First paragraph that\nwas wrapped by hand.\n\nExamples:\n  $ cr log\n      the last ones\n  - a list item\n');
+  });
+});
+
+describe('message lines on a terminal', () => {
+  it('wrap at spaces to the terminal width, one line when piped', () => {
+    const message = 'expected a transcript for session nope in /some/folder or another project folder, got none';
+    expect(errorLine(message, { isTTY: false }, {})).toBe(`claude-recover: ${message}\n`);
+    expect(errorLine(message, { isTTY: true, columns: 40 }, { NO_COLOR: '1' })).toBe(
+      'claude-recover: expected a transcript\n                for session nope in\n                /some/folder or another\n                project folder, got none\n',
+    );
   });
 });
