@@ -15,7 +15,7 @@ import { stateDir, tilde } from '../paths.js';
 import { formatTokens } from '../log/format.js';
 import { warningLine } from '../ui/message.js';
 import { formatBytes } from '../ui/units.js';
-import { labelled as fitLabelled, labelledPath, terminalColumns } from '../ui/width.js';
+import { fitWidth, labelled as fitLabelled, labelledPath, reflow, terminalColumns } from '../ui/width.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
 import { liveSessionPid } from '../transcript/locate.js';
@@ -104,7 +104,8 @@ export class ByHandControl implements ByHandTerminal {
   status(line: string): void {
     if (this.session?.childRunning) return;
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r\u001b[2K${line}`);
+      // One row, never wider than the terminal: a wrapped row would not be redrawn in place.
+      process.stderr.write(`\r\u001b[2K${line.endsWith('\n') ? line : fitWidth(line, terminalColumns(process.stderr) - 1)}`);
       this.statusShown = line !== '' && !line.endsWith('\n');
     } else if (line.trim() !== '') {
       process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
@@ -174,7 +175,9 @@ async function dryRun(request: RecoveryRequest, file: string, config: Config, st
 export async function recoverCommand(options: RecoverCommandOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const out = options.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
-  const warn = (message: string): void => void process.stderr.write(`claude-recover: ${message}\n`);
+  // On a terminal the notice's prose is wrapped at spaces (its indented commands stay whole).
+  const warn = (message: string): void =>
+    void process.stderr.write(`${process.stderr.isTTY ? reflow(`claude-recover: ${message}`, terminalColumns(process.stderr, env)) : `claude-recover: ${message}`}\n`);
   const loaded = loadConfig(env);
   const configWarning = warningSummary(loaded.warnings);
   if (configWarning !== null) process.stderr.write(warningLine(configWarning));

@@ -41,7 +41,7 @@ describe('install-alias when claude-recover is not on PATH', () => {
     const install = spawnSync(process.execPath, [BIN, 'install-alias'], { env: cleanEnv(), encoding: 'utf8' });
     expect(install.stderr).toBe('');
     expect(install.status).toBe(0);
-    expect(install.stdout).toContain(`the alias runs it by its full path (${realpathSync(BIN)})`);
+    expect(install.stdout.replace(/\s+/g, ' ')).toContain(`the alias runs it by its full path (${realpathSync(BIN)})`);
     expect(readFileSync(path.join(root, '.bashrc'), 'utf8')).toContain(`alias claude='${realpathSync(BIN)} run --'`);
 
     // A new interactive shell reads ~/.bashrc; `claude` there is claude-recover, which runs
