@@ -12,7 +12,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
-import { stateDir } from '../paths.js';
+import { stateDir, tilde } from '../paths.js';
 
 export type Shell = 'bash' | 'zsh' | 'fish';
 export const SHELLS: readonly Shell[] = ['bash', 'zsh', 'fish'];
@@ -232,12 +232,13 @@ export function backupPath(file: string, env: NodeJS.ProcessEnv): string {
 function checkNewFile(file: string, options: AliasOptions): void {
   const dir = path.dirname(file);
   const flag = options.rc ? '--rc' : `the ${chooseShell(options)} rc file`;
+  const shown = (p: string): string => tilde(p, options.env);
   if (!isDirectory(dir)) {
-    throw new UserError(`${flag}: expected ${file} to be in an existing folder, but ${dir} does not exist; create it first or pick another file`);
+    throw new UserError(`${flag}: expected ${shown(file)} to be in an existing folder, but ${shown(dir)} does not exist; create it first or pick another file`);
   }
   const home = path.resolve(options.env.HOME || os.homedir());
   if (!path.resolve(file).startsWith(`${home}${path.sep}`)) {
-    throw new UserError(`${flag}: ${file} does not exist and is outside your home folder (${home}); claude-recover creates no files there, so create it first or pick one in ${home}`);
+    throw new UserError(`${flag}: ${file} does not exist and is outside your home folder (${home}); claude-recover creates no files there, so create it first or pick one in ~`);
   }
 }
 

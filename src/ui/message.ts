@@ -2,7 +2,7 @@
 // on a terminal the prefix is coloured and the message wrapped at spaces to the width, so
 // the terminal never breaks a word.
 import { tonesFor } from './colour.js';
-import { labelled, terminalColumns } from './width.js';
+import { displayWidth, labelled, terminalColumns, wrapText } from './width.js';
 
 type Stream = { isTTY?: boolean; columns?: number };
 
@@ -17,5 +17,9 @@ export function warningLine(message: string, stream: Stream = process.stderr, en
 }
 
 function line(prefix: string, message: string, stream: Stream, env: NodeJS.ProcessEnv): string {
-  return `${stream.isTTY === true ? labelled(prefix, message, terminalColumns(stream, env)) : prefix + message}\n`;
+  if (stream.isTTY !== true) return `${prefix}${message}\n`;
+  const columns = terminalColumns(stream, env);
+  // Beside the prefix while that leaves room for the message, else under it.
+  if (columns - displayWidth(prefix) >= 40) return `${labelled(prefix, message, columns)}\n`;
+  return `${prefix.trimEnd()}\n  ${wrapText(message, columns, 2)}\n`;
 }

@@ -126,8 +126,12 @@ describe('message lines on a terminal', () => {
   it('wrap at spaces to the terminal width, one line when piped', () => {
     const message = 'expected a transcript for session nope in /some/folder or another project folder, got none';
     expect(errorLine(message, { isTTY: false }, {})).toBe(`claude-recover: ${message}\n`);
-    expect(errorLine(message, { isTTY: true, columns: 40 }, { NO_COLOR: '1' })).toBe(
-      'claude-recover: expected a transcript\n                for session nope in\n                /some/folder or another\n                project folder, got none\n',
+    expect(errorLine(message, { isTTY: true, columns: 60 }, { NO_COLOR: '1' })).toBe(
+      'claude-recover: expected a transcript for session nope in\n                /some/folder or another project folder, got\n                none\n',
+    );
+    // Too narrow to hang beside the prefix: the message goes under it.
+    expect(warningLine(message, { isTTY: true, columns: 40 }, { NO_COLOR: '1' })).toBe(
+      'claude-recover: warning:\n  expected a transcript for session nope\n  in /some/folder or another project\n  folder, got none\n',
     );
   });
 });
