@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { compareVersions, register } from '../../../src/commands/doctor.js';
 import { aliasBlock } from '../../../src/install/alias.js';
-import { fakeTerminal, runCommand, tempHome } from './harness.js';
+import { runCommand, stdoutByTerminal, tempHome } from './harness.js';
 
 let home: ReturnType<typeof tempHome>;
 let bin: string;
@@ -162,20 +162,15 @@ describe('claude-recover doctor', () => {
   it('colours ✓, ✗ and fix: on a terminal, not with NO_COLOR, not when piped', async () => {
     healthySetup('2.1.320');
     rmSync(path.join(home.root, '.bashrc'));
-    const tty = fakeTerminal(true, 100);
-    try {
-      const coloured = (await run('doctor')).stdout;
-      expect(coloured).toContain('\u001b[32m✓\u001b[39m claude');
-      expect(coloured).toContain('\u001b[31m✗\u001b[39m alias');
-      expect(coloured).toContain('\u001b[33mfix:\u001b[39m claude-recover install-alias');
-      expect(coloured).toContain('\u001b[31m1 of 6 checks failed.\u001b[39m');
-      vi.stubEnv('NO_COLOR', '1');
-      expect((await run('doctor')).stdout).not.toContain('\u001b[');
-    } finally {
-      tty.restore();
-    }
-    vi.stubEnv('NO_COLOR', undefined);
-    expect((await run('doctor')).stdout).not.toContain('\u001b[');
+    const { tty, noColor, piped } = await stdoutByTerminal(() => run('doctor'));
+    expect(tty).toContain('\u001b[32m✓\u001b[39m claude');
+    expect(tty).toContain('\u001b[31m✗\u001b[39m alias');
+    expect(tty).toContain('\u001b[33mfix:\u001b[39m claude-recover install-alias');
+    expect(tty).toContain('\u001b[31m1 of 6 checks failed.\u001b[39m');
+    expect(noColor).toContain('✗ alias');
+    expect(noColor).not.toContain('\u001b[');
+    expect(piped).toContain('✗ alias');
+    expect(piped).not.toContain('\u001b[');
   });
 
   it('has help with examples', async () => {

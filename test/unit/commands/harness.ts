@@ -86,3 +86,19 @@ export function tempHome(): { root: string; env: NodeJS.ProcessEnv; cleanup: () 
     },
   };
 }
+
+/** A command's stdout on a terminal, on a terminal with NO_COLOR, and piped (colour tests). */
+export async function stdoutByTerminal(run: () => Promise<CommandResult>, columns = 100): Promise<{ tty: string; noColor: string; piped: string }> {
+  const terminal = fakeTerminal(true, columns);
+  let tty: string;
+  let noColor: string;
+  try {
+    tty = (await run()).stdout;
+    vi.stubEnv('NO_COLOR', '1');
+    noColor = (await run()).stdout;
+  } finally {
+    terminal.restore();
+    vi.stubEnv('NO_COLOR', undefined);
+  }
+  return { tty, noColor, piped: (await run()).stdout };
+}

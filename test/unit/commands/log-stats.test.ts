@@ -7,7 +7,7 @@ import { createFileSink } from '../../../src/log/sink.js';
 import type { Occurrence, Stats } from '../../../src/log/format.js';
 import { FIXTURE, FIXTURE_NOW } from '../log/fixture.js';
 import type { DetectedEntry } from '../../../src/log/types.js';
-import { fakeTerminal, runCommand, tempHome } from './harness.js';
+import { runCommand, stdoutByTerminal, tempHome } from './harness.js';
 
 let home: ReturnType<typeof tempHome>;
 const run = (...argv: string[]) => runCommand([registerLog, registerStats], argv);
@@ -108,19 +108,13 @@ describe('claude-recover log', () => {
 
   it('colours outcomes on a terminal, not with NO_COLOR, not when piped', async () => {
     writeFixture();
-    const tty = fakeTerminal(true, 200);
-    try {
-      const coloured = (await run('log')).stdout;
-      expect(coloured).toContain('\u001b[32mrecovered\u001b[39m');
-      expect(coloured).toContain('\u001b[31mgave up\u001b[39m');
-      expect(coloured).toContain('\u001b[33munresolved\u001b[39m');
-      vi.stubEnv('NO_COLOR', '1');
-      expect((await run('log')).stdout).not.toContain('\u001b[');
-    } finally {
-      tty.restore();
-    }
-    vi.stubEnv('NO_COLOR', undefined);
-    expect((await run('log')).stdout).not.toContain('\u001b[');
+    const { tty, noColor, piped } = await stdoutByTerminal(() => run('log'), 200);
+    expect(tty).toContain('\u001b[32mrecovered\u001b[39m');
+    expect(tty).toContain('\u001b[31mgave up\u001b[39m');
+    expect(tty).toContain('\u001b[33munresolved\u001b[39m');
+    expect(noColor).toContain('gave up');
+    expect(noColor).not.toContain('\u001b[');
+    expect(piped).not.toContain('\u001b[');
     vi.stubEnv('FORCE_COLOR', '1');
     expect((await run('log')).stdout).toContain('\u001b[31mgave up\u001b[39m');
   });
