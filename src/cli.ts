@@ -29,8 +29,12 @@ export async function main(argv: string[]): Promise<void> {
  * commands under test through it.
  */
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
-  const [{ CommanderError }, { reflow, terminalColumns }] = await Promise.all([import('commander'), import('./ui/width.js')]);
-  const width = (): number => terminalColumns(process.stdout);
+  const { CommanderError } = await import('commander');
+  // Help at the terminal's width, the commands' own paragraphs re-flowed; the width module is
+  // loaded only when help may be shown (it costs start-up time every other command would pay).
+  const helpAsked = argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
+  const help = helpAsked ? await import('./ui/width.js') : null;
+  const width = (): number => help?.terminalColumns(process.stdout) ?? 80;
   for (const command of [program, ...program.commands]) {
     command
       .exitOverride()
@@ -38,9 +42,8 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
       .showHelpAfterError(false)
       .configureOutput({
         outputError: () => undefined,
-        // The help at the terminal's width, the commands' own paragraphs included.
         getOutHelpWidth: width,
-        writeOut: (text) => void process.stdout.write(reflow(text, width())),
+        writeOut: (text) => void process.stdout.write(help ? help.reflow(text, width()) : text),
       })
       .configureHelp({ minWidthToWrap: 20 });
   }

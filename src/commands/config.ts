@@ -4,9 +4,7 @@ import type { Command } from 'commander';
 import { getPath, loadConfig, SETTINGS } from '../config/load.js';
 import { ExitCode } from '../errors.js';
 import { tilde } from '../paths.js';
-import { warningLine } from '../ui/message.js';
-import { droppedNote, renderTable, type Column } from '../ui/table.js';
-import { labelled, terminalColumns } from '../ui/width.js';
+import type { Column } from '../ui/table.js';
 
 interface ConfigOptions {
   path?: boolean;
@@ -36,7 +34,7 @@ export function register(program: Command): void {
     .option('--json', 'print the configuration, the sources and any warnings as JSON')
     .option('--wide', 'every value in full, however wide the terminal')
     .addHelpText('after', EXAMPLES)
-    .action((options: ConfigOptions) => {
+    .action(async (options: ConfigOptions) => {
       const loaded = loadConfig(process.env);
       if (options.path) {
         process.stdout.write(`${loaded.path}\n`);
@@ -44,6 +42,12 @@ export function register(program: Command): void {
         const exists = existsSync(loaded.path);
         process.stdout.write(`${JSON.stringify({ path: loaded.path, exists, config: loaded.config, sources: loaded.sources, warnings: loaded.warnings }, null, 2)}\n`);
       } else {
+        // Loaded here, not with the module: every command's module is loaded for any command.
+        const [{ warningLine }, { droppedNote, renderTable }, { labelled, terminalColumns }] = await Promise.all([
+          import('../ui/message.js'),
+          import('../ui/table.js'),
+          import('../ui/width.js'),
+        ]);
         const state = existsSync(loaded.path) ? '' : ' (not found: defaults apply)';
         const values = loaded.config as unknown as Record<string, unknown>;
         const width = terminalColumns(process.stdout, process.env);

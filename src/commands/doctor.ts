@@ -9,8 +9,6 @@ import { installedIn } from '../install/alias.js';
 import { ClaudeNotFoundError, claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { eventsFile } from '../log/sink.js';
 import { claudeConfigDir, tilde } from '../paths.js';
-import { tonesFor, type Tones } from '../ui/colour.js';
-import { labelled, terminalColumns, wrapText } from '../ui/width.js';
 
 export interface CheckResult {
   name: string;
@@ -45,7 +43,7 @@ export function register(program: Command): void {
     .action(async () => {
       const env = process.env;
       const results = await runChecks(env);
-      process.stdout.write(`${formatChecks(results, env, { width: terminalColumns(process.stdout, env), tones: tonesFor(process.stdout, env) })}\n`);
+      process.stdout.write(`${await formatChecks(results, env)}\n`);
       process.exitCode = results.every((r) => r.ok) ? ExitCode.ok : ExitCode.failure;
     });
 }
@@ -63,26 +61,28 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<CheckResult[]> 
   ];
 }
 
-/** ✓/✗ lines wrapped to the width, fixes indented under failures, and a summary line. */
-export function formatChecks(results: readonly CheckResult[], env: NodeJS.ProcessEnv = {}, layout: { width?: number; tones?: Tones } = {}): string {
-  const width = layout.width ?? 80;
-  const tones = layout.tones;
+/** ✓/✗ lines wrapped to stdout's width, coloured on a terminal, fixes indented under failures, and a summary line. */
+async function formatChecks(results: readonly CheckResult[], env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded here: every command's module is loaded for any command, these only for doctor.
+  const [{ tonesFor }, { labelled, terminalColumns, wrapText }] = await Promise.all([import('../ui/colour.js'), import('../ui/width.js')]);
+  const width = terminalColumns(process.stdout, env);
+  const tones = tonesFor(process.stdout, env);
   const nameWidth = Math.max(...results.map((r) => r.name.length));
   // On a narrow terminal the text goes under the name instead of beside it.
   const narrow = width < nameWidth + 3 + 40;
   const pad = ' '.repeat(narrow ? 4 : nameWidth + 3);
   const lines: string[] = [];
   for (const r of results) {
-    const mark = r.ok ? (tones?.ok('✓') ?? '✓') : (tones?.fail('✗') ?? '✗');
+    const mark = r.ok ? tones.ok('✓') : tones.fail('✗');
     // A path longer than a whole line loses its middle: a check's line never passes the edge.
     if (narrow) lines.push(`${mark} ${r.name}`, pad + wrapText(tilde(r.detail, env), width, pad.length, 'shorten'));
     else lines.push(labelled(`${mark} ${r.name.padEnd(nameWidth)} `, tilde(r.detail, env), width, 'shorten'));
     for (const more of r.more ?? []) lines.push(pad + wrapText(tilde(more, env), width, pad.length, 'shorten'));
-    if (!r.ok && r.fix) lines.push(labelled(`${pad}${tones ? tones.warn('fix:') : 'fix:'} `, tilde(r.fix, env), width, 'shorten'));
+    if (!r.ok && r.fix) lines.push(labelled(`${pad}${tones.warn('fix:')} `, tilde(r.fix, env), width, 'shorten'));
   }
   const failed = results.filter((r) => !r.ok).length;
   const summary = failed === 0 ? 'All checks passed.' : `${failed} of ${results.length} checks failed.`;
-  lines.push('', tones ? (failed === 0 ? tones.ok(summary) : tones.fail(summary)) : summary);
+  lines.push('', failed === 0 ? tones.ok(summary) : tones.fail(summary));
   return lines.join('\n');
 }
 

@@ -7,7 +7,6 @@ import { ExitCode, UserError } from '../errors.js';
 import { aliasBlock, aliasSafe, findBlock, installAlias, rcFile, uninstallAlias, type AliasChange, type AliasOptions } from '../install/alias.js';
 import { OUR_BIN } from '../launcher/find-claude.js';
 import { tilde } from '../paths.js';
-import { terminalColumns, wrapText } from '../ui/width.js';
 
 interface Options {
   shell?: string;
@@ -48,7 +47,7 @@ export function register(program: Command): void {
     .option('--rc <file>', 'the rc file to change (default: the shell’s usual one)')
     .option('--dry-run', 'show what would change without writing')
     .addHelpText('after', INSTALL_EXAMPLES)
-    .action((options: Options) => {
+    .action(async (options: Options) => {
       const env = process.env;
       const command = aliasCommand(env);
       const change = installAlias({ ...aliasOptions(options, env), command });
@@ -56,7 +55,7 @@ export function register(program: Command): void {
       if (command !== 'claude-recover' && (change.action === 'added' || change.action === 'updated')) {
         text += `claude-recover is not on your PATH, so the alias runs it by its full path (${tilde(command, env)}).\n`;
       }
-      process.stdout.write(wrapLines(text, env));
+      process.stdout.write(await wrapLines(text, env));
       process.exitCode = ExitCode.ok;
     });
 
@@ -67,15 +66,15 @@ export function register(program: Command): void {
     .option('--rc <file>', 'only this rc file')
     .option('--dry-run', 'show what would change without writing')
     .addHelpText('after', UNINSTALL_EXAMPLES)
-    .action((options: Options) => {
+    .action(async (options: Options) => {
       const env = process.env;
       const changes = uninstallAlias(aliasOptions(options, env));
       const removed = changes.filter((c) => c.action === 'removed');
       if (removed.length === 0) {
         const where = changes.length > 0 ? changes.map((c) => tilde(c.file, env)) : (['bash', 'zsh', 'fish'] as const).map((s) => tilde(rcFile(s, env), env));
-        process.stdout.write(wrapLines(`No claude-recover alias block in ${where.join(', ')}; nothing to do.\n`, env));
+        process.stdout.write(await wrapLines(`No claude-recover alias block in ${where.join(', ')}; nothing to do.\n`, env));
       }
-      for (const change of removed) process.stdout.write(wrapLines(describeUninstall(change, env, options.dryRun === true), env));
+      for (const change of removed) process.stdout.write(await wrapLines(describeUninstall(change, env, options.dryRun === true), env));
       process.exitCode = ExitCode.ok;
     });
 }
@@ -168,7 +167,9 @@ function onPath(command: string, env: NodeJS.ProcessEnv): boolean {
 }
 
 /** Each line of `text` wrapped to the terminal (the block's own lines are never longer than 80). */
-function wrapLines(text: string, env: NodeJS.ProcessEnv): string {
+async function wrapLines(text: string, env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded here, not with the module: every command's module is loaded for any command.
+  const { terminalColumns, wrapText } = await import('../ui/width.js');
   const columns = terminalColumns(process.stdout, env);
   return text.replace(/[^\n]+/g, (line) => (line.startsWith('  ') ? line : wrapText(line, columns)));
 }

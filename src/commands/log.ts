@@ -1,13 +1,8 @@
 // `claude-recover log`: the logged gate occurrences as a table (or JSON).
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
-import { formatLogTable, joinOccurrences, parseSince, unreadableNote } from '../log/format.js';
 import { eventsFile, readLog } from '../log/sink.js';
 import { tilde } from '../paths.js';
-import { tonesFor } from '../ui/colour.js';
-import { warningLine } from '../ui/message.js';
-import { droppedNote } from '../ui/table.js';
-import { terminalColumns } from '../ui/width.js';
 
 interface LogOptions {
   since?: string;
@@ -41,12 +36,20 @@ export function register(program: Command): void {
     .option('--limit <n>', `show the most recent N occurrences, 0 for all (default: ${DEFAULT_ROWS} in the table)`)
     .option('--wide', 'every column at full width, however wide the terminal')
     .addHelpText('after', EXAMPLES)
-    .action((options: LogOptions) => {
-      runLog(options, process.env);
+    .action(async (options: LogOptions) => {
+      await runLog(options, process.env);
     });
 }
 
-function runLog(options: LogOptions, env: NodeJS.ProcessEnv): void {
+async function runLog(options: LogOptions, env: NodeJS.ProcessEnv): Promise<void> {
+  // Loaded here, not with the module: every command's module is loaded for any command.
+  const [{ formatLogTable, joinOccurrences, parseSince, unreadableNote }, { tonesFor }, { warningLine }, { droppedNote }, { terminalColumns }] = await Promise.all([
+    import('../log/format.js'),
+    import('../ui/colour.js'),
+    import('../ui/message.js'),
+    import('../ui/table.js'),
+    import('../ui/width.js'),
+  ]);
   if (options.limit !== undefined && !/^\d+$/.test(options.limit)) {
     throw new UserError(`--limit: expected a whole number (0 for all), got "${options.limit}"`, { exitCode: ExitCode.usage });
   }

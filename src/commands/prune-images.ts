@@ -8,9 +8,7 @@ import { pruneImages, type PrunedRecord, type PruneReport } from '../recovery/pr
 import { locateSession } from '../recovery/target.js';
 import { liveSessionPid } from '../transcript/locate.js';
 import { UserError } from '../errors.js';
-import { droppedNote, renderTable, type Column } from '../ui/table.js';
-import { formatBytes } from '../ui/units.js';
-import { labelled, labelledPath, terminalColumns } from '../ui/width.js';
+import type { Column } from '../ui/table.js';
 
 export interface PruneCommandOptions {
   /** The session id; default: the directory's newest transcript, as for `recover`. */
@@ -21,24 +19,26 @@ export interface PruneCommandOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   out?: (text: string) => void;
-  /** The terminal's width (default: stdout's, else $COLUMNS, else 80). */
-  columns?: number;
 }
 
 const LISTED = 50;
 
-const RECORD_COLUMNS: Array<Column<PrunedRecord>> = [
-  { header: 'LINE', cell: (r) => String(r.line), align: 'right' },
-  { header: 'TYPE', cell: (r) => r.type ?? '?', drop: 2 },
-  { header: 'UUID', cell: (r) => r.uuid ?? '(none)', shorten: 'middle', minWidth: 13, drop: 3 },
-  { header: 'IMAGES', cell: (r) => String(r.images), align: 'right' },
-  { header: 'BASE64', cell: (r) => formatBytes(r.bytes), align: 'right', drop: 1 },
-];
+/** The presentation modules, loaded when the command runs (every command's module is loaded for any command). */
+async function presentation() {
+  const [{ droppedNote, renderTable }, { formatBytes }, { labelled, labelledPath, terminalColumns }] = await Promise.all([
+    import('../ui/table.js'),
+    import('../ui/bytes.js'),
+    import('../ui/width.js'),
+  ]);
+  return { droppedNote, renderTable, formatBytes, labelled, labelledPath, terminalColumns };
+}
+
+type Presentation = Awaited<ReturnType<typeof presentation>>;
 
 /** What a prune removed (or would remove): a summary, then one record a line, fitted to `columns`. */
-export function formatPruneReport(report: PruneReport, dryRun: boolean, options: { columns?: number; wide?: boolean; env?: NodeJS.ProcessEnv } = {}): string {
-  const env = options.env ?? process.env;
-  const columns = options.columns ?? 80;
+function formatPruneReport(ui: Presentation, report: PruneReport, dryRun: boolean, options: { columns: number; wide?: boolean; env: NodeJS.ProcessEnv }): string {
+  const { droppedNote, renderTable, formatBytes, labelled } = ui;
+  const { env, columns } = options;
   const file = tilde(report.file, env);
   // The transcript's path identifies it (shortened in the middle to fit); the backup's, which
   // someone may restore from, is printed whole (see pruneImagesCommand).
@@ -52,7 +52,14 @@ export function formatPruneReport(report: PruneReport, dryRun: boolean, options:
     '',
   ];
   const listed = options.wide ? report.records : report.records.slice(0, LISTED);
-  const table = renderTable(RECORD_COLUMNS, listed, { width: columns, wide: options.wide });
+  const recordColumns: Array<Column<PrunedRecord>> = [
+    { header: 'LINE', cell: (r) => String(r.line), align: 'right' },
+    { header: 'TYPE', cell: (r) => r.type ?? '?', drop: 2 },
+    { header: 'UUID', cell: (r) => r.uuid ?? '(none)', shorten: 'middle', minWidth: 13, drop: 3 },
+    { header: 'IMAGES', cell: (r) => String(r.images), align: 'right' },
+    { header: 'BASE64', cell: (r) => formatBytes(r.bytes), align: 'right', drop: 1 },
+  ];
+  const table = renderTable(recordColumns, listed, { width: columns, wide: options.wide });
   lines.push(table.text);
   const note = droppedNote(table.dropped, columns);
   if (note) lines.push(note);
@@ -65,10 +72,11 @@ export async function pruneImagesCommand(options: PruneCommandOptions = {}): Pro
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const out = options.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
-  const format = { columns: options.columns ?? terminalColumns(process.stdout, env), wide: options.wide, env };
+  const ui = await presentation();
+  const format = { columns: ui.terminalColumns(process.stdout, env), wide: options.wide, env };
   const { sessionId, file } = await locateSession(options.session, cwd, env);
   if (options.dryRun) {
-    out(formatPruneReport(await pruneImages(file, { dryRun: true }), true, format));
+    out(formatPruneReport(ui, await pruneImages(file, { dryRun: true }), true, format));
     return;
   }
   const pid = liveSessionPid(sessionId, env);
@@ -77,13 +85,13 @@ export async function pruneImagesCommand(options: PruneCommandOptions = {}): Pro
   }
   const scan = await pruneImages(file, { dryRun: true });
   if (scan.images === 0) {
-    out(formatPruneReport(scan, false, format));
+    out(formatPruneReport(ui, scan, false, format));
     return;
   }
   const backup = await checkpoint({ transcriptPath: file, sessionId, stateDir: stateDir(env) });
   const report = await pruneImages(file);
-  out(formatPruneReport(report, false, format));
-  out(labelledPath('Backup of the original: ', tilde(backup.backupPath, env), format.columns));
+  out(formatPruneReport(ui, report, false, format));
+  out(ui.labelledPath('Backup of the original: ', tilde(backup.backupPath, env), format.columns));
 }
 
 export function register(program: Command): void {

@@ -12,10 +12,6 @@ import { claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { createFileSink } from '../log/sink.js';
 import type { LogSink } from '../log/types.js';
 import { stateDir, tilde } from '../paths.js';
-import { formatTokens } from '../log/format.js';
-import { warningLine } from '../ui/message.js';
-import { formatBytes } from '../ui/units.js';
-import { fitWidth, labelled as fitLabelled, labelledPath, reflow, terminalColumns } from '../ui/width.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
 import { liveSessionPid } from '../transcript/locate.js';
@@ -62,6 +58,8 @@ export class ByHandControl implements ByHandTerminal {
     private readonly env: NodeJS.ProcessEnv,
     private readonly config: Config,
     private readonly log: LogSink,
+    /** The progress row fitted to the terminal: a row that wraps cannot be redrawn in place. */
+    private readonly fitRow: (line: string) => string = (line) => line,
   ) {}
 
   async stop(): Promise<StopResult> {
@@ -104,8 +102,7 @@ export class ByHandControl implements ByHandTerminal {
   status(line: string): void {
     if (this.session?.childRunning) return;
     if (process.stderr.isTTY) {
-      // One row, never wider than the terminal: a wrapped row would not be redrawn in place.
-      process.stderr.write(`\r\u001b[2K${line.endsWith('\n') ? line : fitWidth(line, terminalColumns(process.stderr) - 1)}`);
+      process.stderr.write(`\r\u001b[2K${line.endsWith('\n') ? line : this.fitRow(line)}`);
       this.statusShown = line !== '' && !line.endsWith('\n');
     } else if (line.trim() !== '') {
       process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
@@ -130,6 +127,11 @@ export class ByHandControl implements ByHandTerminal {
  * or shortened.
  */
 async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, env: NodeJS.ProcessEnv, out: (text: string) => void, wide: boolean): Promise<void> {
+  const [{ formatTokens }, { formatBytes }, { labelled: fitLabelled, labelledPath, terminalColumns }] = await Promise.all([
+    import('../log/format.js'),
+    import('../ui/bytes.js'),
+    import('../ui/width.js'),
+  ]);
   const columns = wide ? Number.MAX_SAFE_INTEGER : terminalColumns(process.stdout, env);
   const labelled = (label: string, text: string): string => fitLabelled(label, text, columns, 'shorten');
   const size = (await stat(file)).size;
@@ -175,6 +177,8 @@ async function dryRun(request: RecoveryRequest, file: string, config: Config, st
 export async function recoverCommand(options: RecoverCommandOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const out = options.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
+  // Loaded here, not with the module: every command's module is loaded for any command.
+  const [{ warningLine }, { fitWidth, reflow, terminalColumns }] = await Promise.all([import('../ui/message.js'), import('../ui/width.js')]);
   // On a terminal the notice's prose is wrapped at spaces (its indented commands stay whole).
   const warn = (message: string): void =>
     void process.stderr.write(`${process.stderr.isTTY ? reflow(`claude-recover: ${message}`, terminalColumns(process.stderr, env)) : `claude-recover: ${message}`}\n`);
@@ -223,7 +227,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     sessionId: request.sessionId,
     cwd: request.cwd,
   });
-  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log);
+  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log, (line) => fitWidth(line, terminalColumns(process.stderr, env) - 1));
   const result = await recoverOccurrence(request, control, {
     config,
     log,

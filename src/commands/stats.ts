@@ -1,12 +1,8 @@
 // `claude-recover stats`: counts, what worked, recovery times and a per-day chart.
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { computeStats, formatStats, parseSince, unreadableNote } from '../log/format.js';
 import { eventsFile, readLog } from '../log/sink.js';
 import { tilde } from '../paths.js';
-import { tonesFor } from '../ui/colour.js';
-import { warningLine } from '../ui/message.js';
-import { terminalColumns } from '../ui/width.js';
 
 interface StatsOptions {
   since?: string;
@@ -35,7 +31,14 @@ export function register(program: Command): void {
     .option('--json', 'print the numbers as JSON')
     .option('--wide', 'every column, however narrow the terminal')
     .addHelpText('after', EXAMPLES)
-    .action((options: StatsOptions) => {
+    .action(async (options: StatsOptions) => {
+      // Loaded here, not with the module: every command's module is loaded for any command.
+      const [{ computeStats, formatStats, parseSince, unreadableNote }, { tonesFor }, { warningLine }, { terminalColumns }] = await Promise.all([
+        import('../log/format.js'),
+        import('../ui/colour.js'),
+        import('../ui/message.js'),
+        import('../ui/width.js'),
+      ]);
       const env = process.env;
       const now = new Date();
       const since = options.since === undefined ? undefined : parseSince(options.since, now);

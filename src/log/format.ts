@@ -5,7 +5,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { tilde } from '../paths.js';
 import type { Tones } from '../ui/colour.js';
 import { droppedNote, renderTable, type Column, type Table } from '../ui/table.js';
-import { formatDuration } from '../ui/units.js';
+import { formatDuration } from '../ui/duration.js';
 import { wrapText } from '../ui/width.js';
 import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, StepEntry } from './types.js';
 

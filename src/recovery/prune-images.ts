@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { readLines } from '../transcript/lines.js';
-import { formatBytes } from '../ui/units.js';
+import { formatBytes } from '../ui/bytes.js';
 import { imageBlocks, parseRecord, type TranscriptRecord } from '../transcript/records.js';
 import { noProbe, type Probe } from './probe.js';
 import { ChainTracker, checkIntegrity, type IntegrityReport } from './transcript-scan.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { colourEnabled, coloursFor, tonesFor } from '../../../src/ui/colour.js';
 import { errorLine, warningLine } from '../../../src/ui/message.js';
 import { droppedNote, renderTable, type Column } from '../../../src/ui/table.js';
-import { formatBytes, formatDuration } from '../../../src/ui/units.js';
+import { formatBytes } from '../../../src/ui/bytes.js';
+import { formatDuration } from '../../../src/ui/duration.js';
 import { displayWidth, fitWidth, labelled, labelledPath, reflow, terminalColumns, wrapText } from '../../../src/ui/width.js';
 
 describe('colour', () => {
