@@ -30,6 +30,7 @@ export async function main(argv: string[]): Promise<void> {
  */
 export async function runProgram(program: Command, argv: string[]): Promise<void> {
   const { CommanderError } = await import('commander');
+  if (!process.stdout.listeners('error').includes(ignoreClosedPipe)) process.stdout.on('error', ignoreClosedPipe);
   // Help at the terminal's width, the commands' own paragraphs re-flowed; the width module is
   // loaded only when help may be shown (it costs start-up time every other command would pay).
   const helpAsked = argv.length === 0 || argv[0] === 'help' || argv.includes('--help') || argv.includes('-h');
@@ -96,6 +97,14 @@ export function usageMessage(message: string): string {
     .replace(/\s*\n\s*/g, ' ')
     .trim()
     .replace(/\.$/, '');
+}
+
+/**
+ * `claude-recover log --help | head -3`: the reader is gone, so the rest of the output has
+ * nowhere to go; that is not an error to report (Node would throw it from the stream).
+ */
+function ignoreClosedPipe(error: NodeJS.ErrnoException): void {
+  if (error.code !== 'EPIPE') throw error;
 }
 
 function commandPath(command: Command): string {

@@ -103,3 +103,13 @@ describe('width', () => {
     }
   });
 });
+
+describe('a closed pipe', () => {
+  it('ends quietly when the reader stops early (`… --help | head -1`)', () => {
+    for (const args of [['log', '--help'], ['--help']]) {
+      const result = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" ${args.join(' ')} | head -1`], { env: cleanEnv(), encoding: 'utf8' });
+      expect(result.stdout).toMatch(/^Usage: claude-recover/);
+      expect(result.stderr).toBe('');
+    }
+  });
+});
