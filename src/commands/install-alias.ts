@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
-import { aliasBlock, aliasSafe, findBlock, installAlias, rcFile, uninstallAlias, type AliasChange, type AliasOptions } from '../install/alias.js';
+import { aliasBlock, aliasSafe, chooseShell, findBlock, installAlias, rcFile, uninstallAlias, type AliasChange, type AliasOptions } from '../install/alias.js';
 import { OUR_BIN } from '../launcher/find-claude.js';
 import { tilde } from '../paths.js';
 
@@ -49,6 +49,8 @@ export function register(program: Command): void {
     .addHelpText('after', INSTALL_EXAMPLES)
     .action(async (options: Options) => {
       const env = process.env;
+      // The command line first (a usage error), then whether an alias can work here.
+      chooseShell(aliasOptions(options, env));
       const command = aliasCommand(env);
       const change = installAlias({ ...aliasOptions(options, env), command });
       let text = describeInstall(change, env, options.dryRun === true);

@@ -242,7 +242,8 @@ function checkNewFile(file: string, options: AliasOptions): void {
   }
 }
 
-function chooseShell(options: AliasOptions): Shell {
+/** The shell to act for: --shell (checked), else $SHELL, else a guess from --rc; a usage error when none can be told. */
+export function chooseShell(options: AliasOptions): Shell {
   if (options.shell !== undefined) {
     if ((SHELLS as readonly string[]).includes(options.shell)) return options.shell as Shell;
     throw new UserError(`--shell: expected bash, zsh or fish, got "${options.shell}"`, { exitCode: ExitCode.usage });

@@ -123,6 +123,11 @@ describe('claude-recover install-alias / uninstall-alias', () => {
     expect(unknown.stderr).toContain('pass --shell bash, --shell zsh or --shell fish; see claude-recover install-alias --help\n');
     const bad = await run('install-alias', '--shell', 'pwsh');
     expect(bad).toMatchObject({ exitCode: 2, stderr: 'claude-recover: --shell: expected bash, zsh or fish, got "pwsh"; see claude-recover install-alias --help\n' });
+    // Still a usage error where the alias could not work anyway (no claude-recover on PATH, launcher in the temp folder).
+    vi.stubEnv('PATH', '/nonexistent');
+    vi.stubEnv('TMPDIR', path.dirname(path.dirname(path.dirname(realpathSync(OUR_BIN)))));
+    expect((await run('install-alias', '--shell', 'bash')).stderr).toContain('runs from a temporary place');
+    expect((await run('install-alias', '--shell', 'pwsh')).exitCode).toBe(2);
   });
 
   it('without claude-recover on PATH, writes the alias with the full path of this launcher', async () => {
