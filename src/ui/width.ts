@@ -56,9 +56,24 @@ export function labelledPath(label: string, file: string, columns: number, inden
 }
 
 /**
+ * An indented line too wide for the terminal: an item with its note in a column
+ * (`  $ cmd      what it does`, `  --flag   what it does`) gets the note under it; other text
+ * is wrapped at spaces under its own indent (a `$ command` two further, under the command).
+ */
+function fitIndented(line: string, columns: number): string {
+  const item = /^(\s+)(\S.*?\S)\s{2,}(\S.*)$/.exec(line);
+  if (item) {
+    const indent = `${item[1]}    `;
+    return `${item[1]}${item[2]}\n${indent}${wrapText(item[3] ?? '', columns, indent.length)}`;
+  }
+  const [, indent = '', text = ''] = /^(\s*)(.*)$/.exec(line) ?? [];
+  return indent + wrapText(text, columns, indent.length + (text.startsWith('$ ') ? 2 : 0));
+}
+
+/**
  * Help-style text re-flowed to `columns`: consecutive lines that start at the margin form a
- * paragraph, joined and wrapped again; indented lines (lists, examples, commands) and blank
- * lines stay as they are.
+ * paragraph, joined and wrapped again; indented lines (lists, examples, commands) stay as
+ * they are unless too wide (fitIndented); blank lines stay.
  */
 export function reflow(text: string, columns: number): string {
   const out: string[] = [];
@@ -73,10 +88,7 @@ export function reflow(text: string, columns: number): string {
       continue;
     }
     flush();
-    // An example with its note in a column (`  $ cmd      what it does`) too wide: the note goes under it.
-    const example = /^(\s+)(\S.*?\S)\s{2,}(\S.*)$/.exec(line);
-    if (example && stringWidth(line) > columns) out.push(`${example[1]}${example[2]}`, `${example[1]}    ${example[3]}`);
-    else out.push(line);
+    out.push(stringWidth(line) > columns ? fitIndented(line, columns) : line);
   }
   flush();
   return out.join('\n');

@@ -120,6 +120,8 @@ describe('reflow', () => {
     const text = 'First paragraph that was\nwrapped by hand.\n\nExamples:\n  $ cr log      the last ones\n  - a list item\n';
     expect(reflow(text, 80)).toBe('First paragraph that was wrapped by hand.\n\nExamples:\n  $ cr log      the last ones\n  - a list item\n');
     expect(reflow(text, 20)).toBe('First paragraph that\nwas wrapped by hand.\n\nExamples:\n  $ cr log\n      the last ones\n  - a list item\n');
+    expect(reflow('      use this claude binary instead of the cache', 30)).toBe('      use this claude binary\n      instead of the cache');
+    expect(reflow("  $ cr log --json | jq '.[]'", 20)).toBe("  $ cr log --json\n    | jq '.[]'");
   });
 });
 
