@@ -30,3 +30,11 @@ export function stateDir(env: Env = process.env): string {
 export function claudeConfigDir(env: Env = process.env): string {
   return env.CLAUDE_CONFIG_DIR || path.join(home(env), '.claude');
 }
+
+/** `text` with the home folder written as `~` in every path it contains, for display only. */
+export function tilde(text: string, env: Env = process.env): string {
+  const home = env.HOME;
+  if (!home || home === '/') return text;
+  const escaped = home.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`(^|[\\s(=:'"\`,])${escaped}(?=/|$|[\\s)'"\`,:;])`, 'g'), '$1~');
+}

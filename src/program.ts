@@ -1,5 +1,6 @@
 // The commander program with every subcommand (all but `run`'s fast path go through it).
 import { Command } from 'commander';
+import { EXIT_CODE_HELP } from './errors.js';
 import { VERSION } from './version.js';
 import { commands } from './commands/index.js';
 
@@ -10,7 +11,7 @@ export function buildProgram(): Command {
     .name('claude-recover')
     .description('Runs Claude Code and recovers sessions blocked by the 1M-context credits gate.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError()
+    .addHelpText('after', `\n${EXIT_CODE_HELP}`)
     .exitOverride();
   for (const register of commands) register(program);
   return program;

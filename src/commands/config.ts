@@ -3,10 +3,13 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { getPath, loadConfig, SETTINGS } from '../config/load.js';
 import { ExitCode } from '../errors.js';
+import { tilde } from '../paths.js';
+import type { Column } from '../ui/table.js';
 
 interface ConfigOptions {
   path?: boolean;
   json?: boolean;
+  wide?: boolean;
 }
 
 const EXAMPLES = `
@@ -29,8 +32,9 @@ export function register(program: Command): void {
     .description('show the effective configuration and where each value came from')
     .option('--path', "print only the config file's path")
     .option('--json', 'print the configuration, the sources and any warnings as JSON')
+    .option('--wide', 'every value in full, however wide the terminal')
     .addHelpText('after', EXAMPLES)
-    .action((options: ConfigOptions) => {
+    .action(async (options: ConfigOptions) => {
       const loaded = loadConfig(process.env);
       if (options.path) {
         process.stdout.write(`${loaded.path}\n`);
@@ -38,16 +42,36 @@ export function register(program: Command): void {
         const exists = existsSync(loaded.path);
         process.stdout.write(`${JSON.stringify({ path: loaded.path, exists, config: loaded.config, sources: loaded.sources, warnings: loaded.warnings }, null, 2)}\n`);
       } else {
+        // Loaded here, not with the module: every command's module is loaded for any command.
+        const [{ warningLine }, { droppedNote, renderTable }, { labelled, terminalColumns }] = await Promise.all([
+          import('../ui/message.js'),
+          import('../ui/table.js'),
+          import('../ui/width.js'),
+        ]);
         const state = existsSync(loaded.path) ? '' : ' (not found: defaults apply)';
         const values = loaded.config as unknown as Record<string, unknown>;
-        const rows = SETTINGS.map((s) => {
-          const source = loaded.sources[s.key] ?? 'default';
-          return [s.key, JSON.stringify(getPath(values, s.key)) ?? '', source === 'env' ? `env ${s.env}` : source];
-        });
-        const widths = [0, 1].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length), i === 0 ? 3 : 5));
-        const line = (r: string[]): string => `${(r[0] ?? '').padEnd(widths[0] ?? 0)}  ${(r[1] ?? '').padEnd(widths[1] ?? 0)}  ${r[2] ?? ''}`;
-        process.stdout.write(`Config file: ${loaded.path}${state}\n\n${[line(['KEY', 'VALUE', 'FROM']), ...rows.map(line)].join('\n')}\n`);
-        for (const warning of loaded.warnings) process.stderr.write(`claude-recover: warning: ${warning}\n`);
+        const width = terminalColumns(process.stdout, process.env);
+        const columns: Array<Column<(typeof SETTINGS)[number]>> = [
+          { header: 'KEY', cell: (s) => s.key },
+          { header: 'VALUE', cell: (s) => JSON.stringify(getPath(values, s.key)) ?? '', shorten: 'end', minWidth: 12 },
+          {
+            header: 'FROM',
+            cell: (s) => {
+              const source = loaded.sources[s.key] ?? 'default';
+              return source === 'env' ? `env ${s.env}` : source;
+            },
+            // An env variable's name is the point of this column: the value gives way first.
+            shorten: 'end',
+            minWidth: 40,
+            drop: 1,
+          },
+        ];
+        const table = renderTable(columns, SETTINGS, { width, wide: options.wide });
+        const note = droppedNote(table.dropped, width);
+        // The path whole is `config --path`; here it is shortened in the middle when it cannot fit.
+        const header = options.wide ? `Config file: ${tilde(loaded.path, process.env)}${state}` : labelled('Config file: ', `${tilde(loaded.path, process.env)}${state}`, width, 'shorten');
+        process.stdout.write(`${header}\n\n${table.text}\n${note ? `${note}\n` : ''}`);
+        for (const warning of loaded.warnings) process.stderr.write(warningLine(warning));
       }
       process.exitCode = ExitCode.ok;
     });

@@ -1,7 +1,7 @@
 // `claude-recover demo`: the real Claude Code CLI against a local mock API, with
 // claude-recover in front, in this terminal; the session hits the gate after a couple of
 // prompts and recovers. No account needed.
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { DEMO_CLAUDE_VERSION } from '../demo/claude-cli.js';
 
 export function register(program: Command): void {
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description('watch a real Claude Code session hit the 1M-context credits gate and recover (offline, mock API, no account)')
     .option('--claude <path>', 'use this claude binary instead of the cached install')
     .option('--claude-version <version>', 'Claude Code version to install and run', DEMO_CLAUDE_VERSION)
-    .option('--gate-at <n>', 'the prompt the gate refuses', (value) => Number(value), 3)
+    .option('--gate-at <n>', 'the prompt the gate refuses (1 is the first)', wholeNumber, 3)
     .option('--keep', 'keep the throwaway home (transcript, event log) afterwards', false)
     .option('-y, --yes', 'start without waiting for Enter', false)
     .addHelpText(
@@ -25,4 +25,10 @@ temporary HOME that is deleted afterwards; your own ~/.claude is never touched.`
       const { runDemo } = await import('../demo/demo.js');
       process.exitCode = await runDemo(options);
     });
+}
+
+/** A whole number ≥ 1 for an option, or commander's usage error (exit 2). */
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a whole number ≥ 1, got "${value}"`);
+  return Number(value);
 }

@@ -1,14 +1,14 @@
 // `claude-recover doctor`: checks everything claude-recover relies on, one line each with
 // the fix; exit 0 only when all pass.
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import { describeError, ExitCode } from '../errors.js';
 import { installedIn } from '../install/alias.js';
-import { claudeVersion, findClaude } from '../launcher/find-claude.js';
+import { ClaudeNotFoundError, claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { eventsFile } from '../log/sink.js';
-import { claudeConfigDir } from '../paths.js';
+import { claudeConfigDir, tilde } from '../paths.js';
 
 export interface CheckResult {
   name: string;
@@ -32,7 +32,8 @@ Examples:
 
 Checks: the real claude (path, version, and whether that version recovers by itself),
 node-pty (loads and opens a PTY), Claude Code's transcript folder, the event log, the
-config file, and the shell alias. Exit code 0 only when every check passes.`;
+config file, and the shell alias. It only reads: nothing is created or changed. Exit
+code 0 only when every check passes.`;
 
 export function register(program: Command): void {
   program
@@ -40,8 +41,9 @@ export function register(program: Command): void {
     .description('check that claude-recover can do its job here, with the fix for anything that fails')
     .addHelpText('after', EXAMPLES)
     .action(async () => {
-      const results = await runChecks(process.env);
-      process.stdout.write(`${formatChecks(results, process.env)}\n`);
+      const env = process.env;
+      const results = await runChecks(env);
+      process.stdout.write(`${await formatChecks(results, env)}\n`);
       process.exitCode = results.every((r) => r.ok) ? ExitCode.ok : ExitCode.failure;
     });
 }
@@ -59,18 +61,28 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<CheckResult[]> 
   ];
 }
 
-/** ✓/✗ lines, fixes indented under failures, and a summary line. */
-export function formatChecks(results: readonly CheckResult[], env: NodeJS.ProcessEnv = {}): string {
-  const width = Math.max(...results.map((r) => r.name.length));
-  const pad = ' '.repeat(width + 3);
+/** ✓/✗ lines wrapped to stdout's width, coloured on a terminal, fixes indented under failures, and a summary line. */
+async function formatChecks(results: readonly CheckResult[], env: NodeJS.ProcessEnv): Promise<string> {
+  // Loaded here: every command's module is loaded for any command, these only for doctor.
+  const [{ tonesFor }, { labelled, terminalColumns, wrapText }] = await Promise.all([import('../ui/colour.js'), import('../ui/width.js')]);
+  const width = terminalColumns(process.stdout, env);
+  const tones = tonesFor(process.stdout, env);
+  const nameWidth = Math.max(...results.map((r) => r.name.length));
+  // On a narrow terminal the text goes under the name instead of beside it.
+  const narrow = width < nameWidth + 3 + 40;
+  const pad = ' '.repeat(narrow ? 4 : nameWidth + 3);
   const lines: string[] = [];
   for (const r of results) {
-    lines.push(`${r.ok ? '✓' : '✗'} ${r.name.padEnd(width)} ${tilde(r.detail, env)}`);
-    for (const more of r.more ?? []) lines.push(`${pad}${tilde(more, env)}`);
-    if (!r.ok && r.fix) lines.push(`${pad}fix: ${tilde(r.fix, env)}`);
+    const mark = r.ok ? tones.ok('✓') : tones.fail('✗');
+    // A path longer than a whole line loses its middle: a check's line never passes the edge.
+    if (narrow) lines.push(`${mark} ${r.name}`, pad + wrapText(tilde(r.detail, env), width, pad.length, 'shorten'));
+    else lines.push(labelled(`${mark} ${r.name.padEnd(nameWidth)} `, tilde(r.detail, env), width, 'shorten'));
+    for (const more of r.more ?? []) lines.push(pad + wrapText(tilde(more, env), width, pad.length, 'shorten'));
+    if (!r.ok && r.fix) lines.push(labelled(`${pad}${tones.warn('fix:')} `, tilde(r.fix, env), width, 'shorten'));
   }
   const failed = results.filter((r) => !r.ok).length;
-  lines.push('', failed === 0 ? 'All checks passed.' : `${failed} of ${results.length} checks failed.`);
+  const summary = failed === 0 ? 'All checks passed.' : `${failed} of ${results.length} checks failed.`;
+  lines.push('', failed === 0 ? tones.ok(summary) : tones.fail(summary));
   return lines.join('\n');
 }
 
@@ -81,13 +93,8 @@ async function checkClaude(env: NodeJS.ProcessEnv, loaded: LoadedConfig): Promis
     // An env claudePath is CLAUDE_RECOVER_CLAUDE, which findClaude reads itself.
     found = findClaude({ env, configPath: loaded.sources.claudePath === 'file' ? loaded.config.claudePath : undefined });
   } catch (error) {
-    return {
-      name,
-      ok: false,
-      // The message ends with its own advice; the fix line below says it once.
-      detail: `not found: ${describeError(error).split('. ')[0] ?? ''}`,
-      fix: 'install Claude Code (npm install -g @anthropic-ai/claude-code), or set CLAUDE_RECOVER_CLAUDE (or claudePath in config.json) to the real claude',
-    };
+    if (error instanceof ClaudeNotFoundError) return { name, ok: false, detail: `not found: ${error.problem}`, fix: error.fix };
+    return { name, ok: false, detail: `not found: ${describeError(error)}`, fix: 'set CLAUDE_RECOVER_CLAUDE to the real claude' };
   }
   const where = `${found.path} (from ${found.source})`;
   const version = await claudeVersion(found.path, env);
@@ -156,19 +163,22 @@ function checkTranscripts(env: NodeJS.ProcessEnv): CheckResult {
   }
 }
 
+/** Whether the log can be written, found without writing: the file if it exists, else the nearest folder that does. */
 function checkLog(env: NodeJS.ProcessEnv): CheckResult {
   const name = 'log';
   const file = eventsFile(env);
+  let target = file;
+  while (!existsSync(target) && path.dirname(target) !== target) target = path.dirname(target);
   try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    closeSync(openSync(file, 'a', 0o600));
-    return { name, ok: true, detail: `${file} is writable` };
+    accessSync(target, target === file ? constants.W_OK : constants.W_OK | constants.X_OK);
+    if (target !== file && !statSync(target).isDirectory()) throw new Error(`${target} is not a folder`);
+    return { name, ok: true, detail: target === file ? `${file} is writable` : `${file} can be created (it does not exist yet)` };
   } catch (error) {
     return {
       name,
       ok: false,
       detail: `cannot write ${file}: ${describeError(error)}`,
-      fix: `make ${path.dirname(file)} writable for you, or set XDG_STATE_HOME to a folder that is`,
+      fix: `make ${target === file ? path.dirname(file) : target} writable for you, or set XDG_STATE_HOME to a folder that is`,
     };
   }
 }
@@ -215,7 +225,3 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-function tilde(text: string, env: NodeJS.ProcessEnv): string {
-  const home = env.HOME;
-  return home && home !== '/' ? text.split(`${home}/`).join('~/') : text;
-}

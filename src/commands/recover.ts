@@ -11,17 +11,21 @@ import { describeError, ExitCode, UserError } from '../errors.js';
 import { claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { createFileSink } from '../log/sink.js';
 import type { LogSink } from '../log/types.js';
-import { stateDir } from '../paths.js';
+import { stateDir, tilde } from '../paths.js';
 import { pruneImages } from '../recovery/prune-images.js';
 import { recoverOccurrence } from '../recovery/recover.js';
-import { findTypedTranscript, liveSessionPid, newestTranscript, projectDir, projectDirName } from '../transcript/locate.js';
-import { caseASteps, describeSteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
+import { liveSessionPid } from '../transcript/locate.js';
+import { backupDir } from '../recovery/checkpoint.js';
+import { caseASteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
+import { locateSession, sessionDirectory } from '../recovery/target.js';
 import { sessionFacts } from '../recovery/transcript-scan.js';
 import type { ChildControl, StopResult } from '../recovery/types.js';
 
 export interface RecoverCommandOptions {
   session?: string;
   dryRun?: boolean;
+  /** With dryRun: every line whole, however wide. */
+  wide?: boolean;
   /** claude flags for the resumed session. */
   claudeArgs?: string[];
   cwd?: string;
@@ -54,6 +58,8 @@ export class ByHandControl implements ByHandTerminal {
     private readonly env: NodeJS.ProcessEnv,
     private readonly config: Config,
     private readonly log: LogSink,
+    /** The progress row fitted to the terminal: a row that wraps cannot be redrawn in place. */
+    private readonly fitRow: (line: string) => string = (line) => line,
   ) {}
 
   async stop(): Promise<StopResult> {
@@ -96,7 +102,7 @@ export class ByHandControl implements ByHandTerminal {
   status(line: string): void {
     if (this.session?.childRunning) return;
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r\u001b[2K${line}`);
+      process.stderr.write(`\r\u001b[2K${line.endsWith('\n') ? line : this.fitRow(line)}`);
       this.statusShown = line !== '' && !line.endsWith('\n');
     } else if (line.trim() !== '') {
       process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
@@ -115,61 +121,55 @@ export class ByHandControl implements ByHandTerminal {
   }
 }
 
-interface Located {
-  sessionId: string;
-  file: string;
-  /** The directory the session belongs to (claude --resume only finds it from there). */
-  cwd: string;
-}
-
-async function locate(options: RecoverCommandOptions, cwd: string, env: NodeJS.ProcessEnv): Promise<Located> {
-  let sessionId = options.session;
-  let file: string | null;
-  if (sessionId) {
-    file = findTypedTranscript(cwd, sessionId, env);
-    if (!file) {
-      throw new UserError(
-        `expected a transcript for session ${sessionId} in ${projectDir(cwd, env)} or another project directory, got none; check the id (the file name without .jsonl)`,
-        { exitCode: ExitCode.notFound },
-      );
-    }
-  } else {
-    const newest = newestTranscript(projectDir(cwd, env));
-    if (!newest) {
-      throw new UserError(`expected a session transcript in ${projectDir(cwd, env)}, got none; run this in the directory the session ran in, or pass --session <id>`, {
-        exitCode: ExitCode.notFound,
-      });
-    }
-    sessionId = newest.sessionId;
-    file = newest.path;
-  }
-  let sessionCwd = cwd;
-  if (path.basename(path.dirname(file)) !== projectDirName(cwd)) {
-    // Found under another project: the session's own cwd, as its records say.
-    const recorded = (await sessionFacts(file)).cwd;
-    if (!recorded || projectDirName(recorded) !== path.basename(path.dirname(file))) {
-      throw new UserError(`expected to know the directory session ${sessionId} ran in, got none from ${file}; run this command in that directory`);
-    }
-    sessionCwd = recorded;
-  }
-  return { sessionId, file, cwd: sessionCwd };
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(1)} MB`;
-}
-
-async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, out: (text: string) => void): Promise<void> {
+/**
+ * The plan for --dry-run: the paths once at the top, then the steps naming them, wrapped to
+ * the terminal (a path too long for a line loses its middle); with `wide`, nothing wrapped
+ * or shortened.
+ */
+async function dryRun(request: RecoveryRequest, file: string, config: Config, state: string, env: NodeJS.ProcessEnv, out: (text: string) => void, wide: boolean): Promise<void> {
+  const [{ formatTokens }, { formatBytes }, { labelled: fitLabelled, labelledPath, terminalColumns }] = await Promise.all([
+    import('../log/format.js'),
+    import('../ui/bytes.js'),
+    import('../ui/width.js'),
+  ]);
+  const columns = wide ? Number.MAX_SAFE_INTEGER : terminalColumns(process.stdout, env);
+  const labelled = (label: string, text: string): string => fitLabelled(label, text, columns, 'shorten');
   const size = (await stat(file)).size;
   const images = await pruneImages(file, { dryRun: true });
-  out(`Session ${request.sessionId} (${file}, ${mib(size)})`);
-  out(`  model ${request.requestedModel ?? 'unknown'} · claude ${request.claudeVersion ?? 'unknown'} · context ${request.contextTokens ?? 'unknown'} tokens`);
+  const backups = backupDir(state);
+  // The id is what the other commands take (--session): never shortened.
+  out(labelledPath('Session ', request.sessionId ?? 'unknown', columns));
+  out(labelled('  transcript  ', tilde(file, env)));
+  out(labelled('  claude      ', tilde(request.claudePath, env)));
+  out(labelled('  backups     ', tilde(backups, env)));
+  const facts = [formatBytes(size), `model ${request.requestedModel ?? 'unknown'}`, `claude ${request.claudeVersion ?? 'unknown'}`, `context ${formatTokens(request.contextTokens)} tokens`];
+  out(labelled('  session     ', facts.join(' · ')));
+  out('');
   out('Plan (--dry-run changes nothing):');
-  out(describeSteps(caseASteps(request, file, config, state)));
+  // Each step's text names the full paths and the session; here they are named once, above.
+  // Longest first: the transcript's path holds the session id.
+  const names: Array<[string, string]> = [
+    [file, 'the transcript'],
+    [shellLine([request.claudePath]), 'claude'],
+    [request.claudePath, 'claude'],
+    [`${backups}${path.sep}`, 'backups/'],
+    ...(request.sessionId ? ([[request.sessionId, '<session>']] as Array<[string, string]>) : []),
+  ];
+  caseASteps(request, file, config, state).forEach((step, i) => {
+    let text = step.describe;
+    for (const [long, short] of names) text = text.split(long).join(short);
+    const label = `${String(i + 1).padStart(2)}. `;
+    out(labelled(label, `${step.name}${step.model ? ` (${step.model})` : ''}: ${text}`));
+    if (step.whenText) out(labelled(' '.repeat(label.length + 2), step.whenText));
+  });
+  out('');
   out(
-    images.images > 0
-      ? `prune-images, if it comes to it, would replace ${images.images} images (${mib(images.bytesRemoved)} of base64) in ${images.records.length} records.`
-      : 'The transcript has no base64 images: prune-images would find nothing to remove.',
+    labelled(
+      '',
+      images.images > 0
+        ? `prune-images, if it comes to it, would replace ${images.images} image${images.images === 1 ? '' : 's'} (${formatBytes(images.bytesRemoved)} of base64) in ${images.records.length} record${images.records.length === 1 ? '' : 's'}.`
+        : 'The transcript has no base64 images: prune-images would find nothing to remove.',
+    ),
   );
 }
 
@@ -177,12 +177,18 @@ async function dryRun(request: RecoveryRequest, file: string, config: Config, st
 export async function recoverCommand(options: RecoverCommandOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const out = options.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
-  const warn = (message: string): void => void process.stderr.write(`claude-recover: ${message}\n`);
+  // Loaded here, not with the module: every command's module is loaded for any command.
+  const [{ warningLine }, { fitWidth, reflow, terminalColumns }] = await Promise.all([import('../ui/message.js'), import('../ui/width.js')]);
+  // On a terminal the notice's prose is wrapped at spaces (its indented commands stay whole).
+  const warn = (message: string): void =>
+    void process.stderr.write(`${process.stderr.isTTY ? reflow(`claude-recover: ${message}`, terminalColumns(process.stderr, env)) : `claude-recover: ${message}`}\n`);
   const loaded = loadConfig(env);
   const configWarning = warningSummary(loaded.warnings);
-  if (configWarning !== null) warn(configWarning);
+  if (configWarning !== null) process.stderr.write(warningLine(configWarning));
   const { config } = loaded;
-  const located = await locate(options, options.cwd ?? process.cwd(), env);
+  const cwd = options.cwd ?? process.cwd();
+  const target = await locateSession(options.session, cwd, env);
+  const located = { ...target, cwd: await sessionDirectory(target, cwd) };
   const facts = await sessionFacts(located.file);
   const found = findClaude({ env, configPath: config.claudePath || undefined });
   const request: RecoveryRequest = {
@@ -199,7 +205,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
   };
   const state = stateDir(env);
   if (options.dryRun) {
-    await dryRun(request, located.file, config, state, out);
+    await dryRun(request, located.file, config, state, env, out, options.wide === true);
     return ExitCode.ok;
   }
   const pid = liveSessionPid(located.sessionId, env);
@@ -221,7 +227,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     sessionId: request.sessionId,
     cwd: request.cwd,
   });
-  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log);
+  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log, (line) => fitWidth(line, terminalColumns(process.stderr, env) - 1));
   const result = await recoverOccurrence(request, control, {
     config,
     log,
@@ -246,8 +252,9 @@ export function register(program: Command): void {
     .description('recover a session blocked by the 1M-context gate outside the wrapper: back it up, compact it with a small model, resume it')
     .option('--session <id>', "the session id (default: this directory's newest transcript)")
     .option('--dry-run', 'print the plan and change nothing')
+    .option('--wide', 'with --dry-run: paths and commands whole, however wide the terminal')
     .argument('[claude-args...]', 'claude flags for the resumed session, after -- (e.g. -- --permission-mode plan)')
-    .action(async (claudeArgs: string[], options: { session?: string; dryRun?: boolean }) => {
-      process.exitCode = await recoverCommand({ session: options.session, dryRun: options.dryRun === true, claudeArgs });
+    .action(async (claudeArgs: string[], options: { session?: string; dryRun?: boolean; wide?: boolean }) => {
+      process.exitCode = await recoverCommand({ session: options.session, dryRun: options.dryRun === true, wide: options.wide === true, claudeArgs });
     });
 }

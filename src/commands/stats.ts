@@ -1,12 +1,13 @@
 // `claude-recover stats`: counts, what worked, recovery times and a per-day chart.
 import type { Command } from 'commander';
 import { ExitCode } from '../errors.js';
-import { computeStats, formatStats, parseSince } from '../log/format.js';
-import { readEntries } from '../log/sink.js';
+import { eventsFile, readLog } from '../log/sink.js';
+import { tilde } from '../paths.js';
 
 interface StatsOptions {
   since?: string;
   json?: boolean;
+  wide?: boolean;
 }
 
 const EXAMPLES = `
@@ -28,12 +29,26 @@ export function register(program: Command): void {
     .description('summarize the log: occurrences by case and outcome, what worked, recovery times, a per-day chart')
     .option('--since <when>', 'only since a date (2025-01-31) or a duration back from now (30m, 12h, 7d, 2w)')
     .option('--json', 'print the numbers as JSON')
+    .option('--wide', 'every column, however narrow the terminal')
     .addHelpText('after', EXAMPLES)
-    .action((options: StatsOptions) => {
+    .action(async (options: StatsOptions) => {
+      // Loaded here, not with the module: every command's module is loaded for any command.
+      const [{ computeStats, formatStats, parseSince, unreadableNote }, { tonesFor }, { warningLine }, { terminalColumns }] = await Promise.all([
+        import('../log/format.js'),
+        import('../ui/colour.js'),
+        import('../ui/message.js'),
+        import('../ui/width.js'),
+      ]);
+      const env = process.env;
       const now = new Date();
       const since = options.since === undefined ? undefined : parseSince(options.since, now);
-      const stats = computeStats(readEntries(process.env, { since }), { now, since });
-      process.stdout.write(options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats)}\n`);
+      const { entries, unreadable } = readLog(env, { since });
+      const stats = computeStats(entries, { now, since });
+      process.stdout.write(
+        options.json ? `${JSON.stringify(stats, null, 2)}\n` : `${formatStats(stats, { width: terminalColumns(process.stdout, env), wide: options.wide, tones: tonesFor(process.stdout, env) })}\n`,
+      );
+      const note = unreadableNote(unreadable, tilde(eventsFile(env), env));
+      if (note !== null) process.stderr.write(warningLine(note));
       process.exitCode = ExitCode.ok;
     });
 }

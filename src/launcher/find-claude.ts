@@ -14,7 +14,8 @@ export interface FoundClaude {
   source: string;
 }
 
-const OUR_BIN = fileURLToPath(new URL('../../bin/claude-recover.js', import.meta.url));
+/** The launcher of this copy of claude-recover (its bin file). */
+export const OUR_BIN = fileURLToPath(new URL('../../bin/claude-recover.js', import.meta.url));
 
 function realpathOrNull(file: string): string | null {
   try {
@@ -71,34 +72,36 @@ export function candidatePlaces(env: NodeJS.ProcessEnv, configPath?: string): Fo
   return [...explicit, ...places];
 }
 
-/** The real claude, or a UserError (exit 127) saying where it looked and how to set the path. */
+/** Why the real claude was not found and what to do, separately (doctor prints them on two lines). */
+export class ClaudeNotFoundError extends UserError {
+  constructor(
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`${problem}; ${fix}.`, { exitCode: ExitCode.notFound });
+    this.name = 'ClaudeNotFoundError';
+  }
+}
+
+/** The real claude, or a ClaudeNotFoundError (exit 127) saying where it looked and how to set the path. */
 export function findClaude(options: { env: NodeJS.ProcessEnv; configPath?: string }): FoundClaude {
   const { env, configPath } = options;
   for (const place of candidatePlaces(env, configPath)) {
     const explicit = place.source === 'CLAUDE_RECOVER_CLAUDE' || place.source === 'config claudePath';
+    const fix = `point ${place.source === 'CLAUDE_RECOVER_CLAUDE' ? 'CLAUDE_RECOVER_CLAUDE' : 'claudePath in config.json'} at the real claude binary (one that \`which -a claude\` lists)`;
     if (!isExecutableFile(place.path)) {
-      if (explicit) {
-        throw new UserError(
-          `${place.source} is ${place.path}, which is not an executable file; point it at the real claude binary (e.g. the output of \`which -a claude\`).`,
-          { exitCode: ExitCode.notFound },
-        );
-      }
+      if (explicit) throw new ClaudeNotFoundError(`${place.source} is ${place.path}, which is not an executable file`, fix);
       continue;
     }
     if (isClaudeRecover(place.path)) {
-      if (explicit) {
-        throw new UserError(`${place.source} points at claude-recover itself (${place.path}); point it at the real claude binary.`, {
-          exitCode: ExitCode.notFound,
-        });
-      }
+      if (explicit) throw new ClaudeNotFoundError(`${place.source} points at claude-recover itself (${place.path})`, fix);
       continue;
     }
     return place;
   }
-  throw new UserError(
-    'could not find the real claude: looked at $CLAUDE_RECOVER_CLAUDE (unset), config claudePath (unset), every PATH entry, ~/.claude/local/claude and ~/.local/bin/claude. ' +
-      'Install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_RECOVER_CLAUDE=/path/to/claude.',
-    { exitCode: ExitCode.notFound },
+  throw new ClaudeNotFoundError(
+    'could not find the real claude: looked at $CLAUDE_RECOVER_CLAUDE (unset), config claudePath (unset), every PATH entry, ~/.claude/local/claude and ~/.local/bin/claude',
+    'install Claude Code (npm install -g @anthropic-ai/claude-code) or set CLAUDE_RECOVER_CLAUDE=/path/to/claude',
   );
 }
 

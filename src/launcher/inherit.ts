@@ -9,7 +9,7 @@ const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 /** The error for a claude that could not be started (missing, not executable). */
 export function startFailure(claudePath: string, error: NodeJS.ErrnoException): UserError {
   return new UserError(`could not start ${claudePath}: ${error.code ?? error.message}; check the path and that it is executable.`, {
-    exitCode: error.code === 'ENOENT' ? ExitCode.notFound : 126,
+    exitCode: ExitCode.notFound,
     cause: error,
   });
 }

@@ -2,6 +2,11 @@
 // outcome, the occurrence table, the statistics and the per-day chart. Pure: the clock
 // and the time zone come in as options so a fixture always prints the same.
 import { ExitCode, UserError } from '../errors.js';
+import { tilde } from '../paths.js';
+import type { Tones } from '../ui/colour.js';
+import { droppedNote, renderTable, type Column, type Table } from '../ui/table.js';
+import { formatDuration } from '../ui/duration.js';
+import { wrapText } from '../ui/width.js';
 import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, RunMode, StepEntry } from './types.js';
 
 export type Outcome = 'recovered' | 'gave-up' | 'unresolved';
@@ -18,6 +23,19 @@ export interface TimeOptions {
   /** Print and bucket times in UTC instead of the local zone (tests). */
   utc?: boolean;
 }
+
+/** How a report is laid out: the terminal's width and colours (none by default). */
+export interface LayoutOptions {
+  /** Columns to fit in (default 80). */
+  width?: number;
+  /** Every column at full width (--wide). */
+  wide?: boolean;
+  tones?: Tones;
+}
+
+export { formatDuration };
+
+const plain = (text: string): string => text;
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -64,24 +82,38 @@ export function joinOccurrences(entries: readonly LogEntry[]): Occurrence[] {
   return order;
 }
 
-/** The occurrence table for `log`. */
-export function formatLogTable(occurrences: readonly Occurrence[], options: TimeOptions & { home?: string } = {}): string {
-  const rows = occurrences.map((o) => {
-    const d = o.detected;
-    return [
-      clock(new Date(d.ts), options.utc),
-      d.case,
-      formatTokens(d.contextTokens),
-      d.channel ?? '-',
-      modeOf(d),
-      o.outcome === 'gave-up' ? 'gave up' : o.outcome,
-      o.end ? formatDuration(o.end.totalMs) : '-',
-      o.end?.type === 'recovered' ? o.end.worked : o.end?.type === 'gave-up' ? o.end.reason : '-',
-      d.sessionId ? d.sessionId.slice(0, 8) : '-',
-      tildify(d.cwd ?? '-', options.home),
-    ];
-  });
-  return table(['WHEN', 'CASE', 'TOKENS', 'CHANNEL', 'MODE', 'OUTCOME', 'TOOK', 'DETAIL', 'SESSION', 'CWD'], rows);
+/**
+ * The columns of `log`, in order, as data: what each shows, how much it matters (`drop`:
+ * the highest goes first when the terminal is narrow) and how its cells may be shortened.
+ * A new field is one entry here.
+ */
+export function logColumns(options: TimeOptions & { home?: string; tones?: Tones } = {}): Array<Column<Occurrence>> {
+  const tones = options.tones;
+  const outcomeTone = (o: Occurrence): ((text: string) => string) =>
+    !tones ? plain : o.outcome === 'recovered' ? tones.ok : o.outcome === 'gave-up' ? tones.fail : tones.warn;
+  return [
+    { header: 'WHEN', cell: (o) => clock(new Date(o.detected.ts), options.utc) },
+    { header: 'CASE', cell: (o) => o.detected.case, drop: 1 },
+    { header: 'TOKENS', cell: (o) => formatTokens(o.detected.contextTokens), drop: 5 },
+    { header: 'CHANNEL', cell: (o) => o.detected.channel ?? '-', drop: 7 },
+    { header: 'MODE', cell: (o) => modeOf(o.detected), drop: 8 },
+    { header: 'OUTCOME', cell: (o) => (o.outcome === 'gave-up' ? 'gave up' : o.outcome), style: (text, o) => outcomeTone(o)(text) },
+    { header: 'TOOK', cell: (o) => (o.end ? formatDuration(o.end.totalMs) : '-'), drop: 3 },
+    {
+      header: 'DETAIL',
+      cell: (o) => (o.end?.type === 'recovered' ? o.end.worked : o.end?.type === 'gave-up' ? o.end.reason : '-'),
+      shorten: 'end',
+      minWidth: 20,
+      drop: 2,
+    },
+    { header: 'SESSION', cell: (o) => (o.detected.sessionId ? o.detected.sessionId.slice(0, 8) : '-'), drop: 6 },
+    { header: 'CWD', cell: (o) => tilde(o.detected.cwd ?? '-', { HOME: options.home }), shorten: 'middle', minWidth: 24, drop: 4 },
+  ];
+}
+
+/** The occurrence table for `log`, fitted to the width (the columns left out are named in `dropped`). */
+export function formatLogTable(occurrences: readonly Occurrence[], options: TimeOptions & LayoutOptions & { home?: string } = {}): Table {
+  return renderTable(logColumns(options), occurrences, { width: options.width ?? 80, wide: options.wide });
 }
 
 export interface CaseCounts {
@@ -234,43 +266,70 @@ export function dayChart(days: ReadonlyArray<{ day: string; count: number }>, wi
 }
 
 /** The `stats` report as text. */
-export function formatStats(stats: Stats, options: TimeOptions = {}): string {
+export function formatStats(stats: Stats, options: TimeOptions & LayoutOptions = {}): string {
+  const width = options.width ?? 80;
+  const tones = options.tones;
+  const count = (tone: keyof Tones) => (text: string): string => (tones && text.trim() !== '0' ? tones[tone](text) : text);
   const out: string[] = [];
   const range = stats.since ? `since ${clock(new Date(stats.since), options.utc)}` : 'in the whole log';
   if (stats.occurrences === 0) {
     out.push(`No gate occurrences ${range}.`);
   } else {
     out.push(`${stats.occurrences} gate occurrence${stats.occurrences === 1 ? '' : 's'} ${range}`, '');
-    const row = (label: string, c: CaseCounts): string[] => [label, String(c.recovered), String(c.gaveUp), String(c.unresolved), String(c.total)];
-    out.push(
-      table(
-        ['', 'RECOVERED', 'GAVE UP', 'UNRESOLVED', 'TOTAL'],
-        [row('case A', stats.byCase.A), row('case B', stats.byCase.B), row('case C', stats.byCase.C), row('all', stats.byOutcome)],
-        [false, true, true, true, true],
-      ),
-    );
+    const rows: Array<[string, CaseCounts]> = [
+      ['case A', stats.byCase.A],
+      ['case B', stats.byCase.B],
+      ['case C', stats.byCase.C],
+      ['all', stats.byOutcome],
+    ];
+    const columns: Array<Column<[string, CaseCounts]>> = [
+      { header: '', cell: ([label]) => label },
+      { header: 'RECOVERED', cell: ([, c]) => String(c.recovered), align: 'right', style: count('ok') },
+      { header: 'GAVE UP', cell: ([, c]) => String(c.gaveUp), align: 'right', style: count('fail') },
+      { header: 'UNRESOLVED', cell: ([, c]) => String(c.unresolved), align: 'right', style: count('warn') },
+      // The sum of the others: the first to go on a narrow terminal.
+      { header: 'TOTAL', cell: ([, c]) => String(c.total), align: 'right', drop: 1 },
+    ];
+    const counts = renderTable(columns, rows, { width, wide: options.wide });
+    out.push(counts.text);
+    const note = droppedNote(counts.dropped, width);
+    if (note) out.push(note);
     const modes = (Object.entries(stats.byMode) as Array<[RunMode, number]>).filter(([, count]) => count > 0);
-    out.push(`By mode: ${modes.map(([mode, count]) => `${count} ${mode}`).join(', ')}`);
+    out.push(wrapText(`By mode: ${modes.map(([mode, count]) => `${count} ${mode}`).join(', ')}`, width, 2));
     out.push('');
     if (stats.worked.length > 0) {
       out.push('What worked:');
-      out.push(indent(table(['STEP', 'RECOVERIES'], stats.worked.map((w) => [w.step, String(w.count)]), [false, true])));
+      const worked: Array<Column<{ step: string; count: number }>> = [
+        { header: 'STEP', cell: (w) => w.step, shorten: 'end', minWidth: 16 },
+        { header: 'RECOVERIES', cell: (w) => String(w.count), align: 'right' },
+      ];
+      out.push(indent(renderTable(worked, stats.worked, { width: width - 2, wide: options.wide }).text));
       out.push('');
     }
     const r = stats.recovery;
     out.push(
-      r.count === 0 || r.medianMs === null || r.worstMs === null
-        ? 'Recovery time: no recoveries'
-        : `Recovery time: median ${formatDuration(r.medianMs)}, worst ${formatDuration(r.worstMs)} (${r.count} recover${r.count === 1 ? 'y' : 'ies'})`,
+      wrapText(
+        r.count === 0 || r.medianMs === null || r.worstMs === null
+          ? 'Recovery time: no recoveries'
+          : `Recovery time: median ${formatDuration(r.medianMs)}, worst ${formatDuration(r.worstMs)} (${r.count} recover${r.count === 1 ? 'y' : 'ies'})`,
+        width,
+        2,
+      ),
     );
   }
   const g = stats.guard;
   out.push(
-    `Guard: ${plural(g.nearMisses, 'near-miss', 'near-misses')}, ${plural(g.autoCompacts, 'auto-compact', 'auto-compacts')}, ` +
-      `${plural(g.blocksAvoided, 'block', 'blocks')} avoided${g.pending > 0 ? ` (${g.pending} still within the hour)` : ''}`,
+    wrapText(
+      `Guard: ${plural(g.nearMisses, 'near-miss', 'near-misses')}, ${plural(g.autoCompacts, 'auto-compact', 'auto-compacts')}, ` +
+        `${plural(g.blocksAvoided, 'block', 'blocks')} avoided${g.pending > 0 ? ` (${g.pending} still within the hour)` : ''}`,
+      width,
+      2,
+    ),
   );
   if (stats.perDay.length > 0) {
-    out.push('', `Occurrences per day${stats.perDay.length === MAX_CHART_DAYS ? ` (last ${MAX_CHART_DAYS} days)` : ''}:`, dayChart(stats.perDay));
+    // The bar gets what is left of the width after `  2025-01-31  12 `, at most 24 cells.
+    const barWidth = Math.max(4, Math.min(24, width - 16 - String(Math.max(...stats.perDay.map((d) => d.count))).length));
+    out.push('', `Occurrences per day${stats.perDay.length === MAX_CHART_DAYS ? ` (last ${MAX_CHART_DAYS} days)` : ''}:`, dayChart(stats.perDay, barWidth));
   }
   return out.join('\n');
 }
@@ -280,33 +339,12 @@ function modeOf(detected: DetectedEntry): RunMode {
   return detected.mode ?? 'terminal';
 }
 
-/** 850 ms, 4.2s, 38s, 1m 5s, 1h 2m. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
-  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
-}
-
 /** 212k, 1.05M, or - when unknown. */
 export function formatTokens(tokens: number | null | undefined): string {
   if (typeof tokens !== 'number') return '-';
   if (tokens >= 1_000_000) return `${(tokens / 1_000_000).toFixed(2)}M`;
   if (tokens >= 1000) return `${Math.round(tokens / 1000)}k`;
   return String(tokens);
-}
-
-/** Columns padded to their widest cell, two spaces apart, no trailing spaces. */
-function table(headers: string[], rows: string[][], rightAlign: boolean[] = []): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, i) => (rightAlign[i] ? cell.padStart(widths[i] ?? 0) : i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(headers), ...rows.map(line)].join('\n');
 }
 
 function indent(text: string): string {
@@ -327,12 +365,6 @@ function median(values: number[]): number | null {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function tildify(dir: string, home: string | undefined): string {
-  if (!home || home === '/') return dir;
-  if (dir === home) return '~';
-  return dir.startsWith(`${home}/`) ? `~${dir.slice(home.length)}` : dir;
-}
-
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
@@ -351,4 +383,10 @@ function addDays(date: Date, days: number, utc = false): Date {
   return utc
     ? new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + days))
     : new Date(date.getFullYear(), date.getMonth(), date.getDate() + days);
+}
+
+/** The warning for lines of the log that could not be read, or null when there were none. */
+export function unreadableNote(unreadable: number, logFile: string): string | null {
+  if (unreadable === 0) return null;
+  return `skipped ${unreadable} unreadable line${unreadable === 1 ? '' : 's'} in ${logFile} (or its rotated files)`;
 }

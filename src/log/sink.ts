@@ -137,9 +137,26 @@ export interface ReadOptions {
 
 /** Every well-formed entry across the rotated files and the current one, oldest first; malformed lines are skipped. */
 export function readEntries(env: NodeJS.ProcessEnv = process.env, options: ReadOptions = {}): LogEntry[] {
+  return readLog(env, options).entries;
+}
+
+export interface LogRead {
+  /** Oldest first. */
+  entries: LogEntry[];
+  /**
+   * Lines that are not an entry: not JSON, or an entry of a known type without the fields
+   * it needs (a torn write, an edited file). Entries of types this version does not know
+   * (written by a newer one) are left out without counting.
+   */
+  unreadable: number;
+}
+
+/** readEntries, and how many lines could not be read. */
+export function readLog(env: NodeJS.ProcessEnv = process.env, options: ReadOptions = {}): LogRead {
   const file = options.file ?? eventsFile(env);
   const since = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const entries: Array<{ entry: LogEntry; time: number }> = [];
+  let unreadable = 0;
   for (const source of [...rotatedFiles(file).map((f) => f.path), file]) {
     let text: string;
     try {
@@ -153,15 +170,28 @@ export function readEntries(env: NodeJS.ProcessEnv = process.env, options: ReadO
       try {
         value = JSON.parse(line);
       } catch {
+        unreadable++;
         continue;
       }
-      if (!isLogEntry(value)) continue;
+      if (!isLogEntry(value)) {
+        if (!isUnknownType(value)) unreadable++;
+        continue;
+      }
       const time = Date.parse(value.ts);
       if (time >= since) entries.push({ entry: value, time });
     }
   }
   // Several sessions append to the same file, so order by time (the sort is stable).
-  return entries.sort((a, b) => a.time - b.time).map((e) => e.entry);
+  return { entries: entries.sort((a, b) => a.time - b.time).map((e) => e.entry), unreadable };
+}
+
+const KNOWN_TYPES = new Set(['detected', 'step', 'recovered', 'gave-up', 'near-miss', 'auto-compact', 'warning']);
+
+/** A well-formed line of a type this version does not know. */
+function isUnknownType(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.ts === 'string' && !Number.isNaN(Date.parse(v.ts)) && typeof v.type === 'string' && !KNOWN_TYPES.has(v.type);
 }
 
 const OCCURRENCE_TYPES = new Set(['detected', 'step', 'recovered', 'gave-up']);

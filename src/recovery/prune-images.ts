@@ -4,6 +4,7 @@ import { constants } from 'node:fs';
 import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { readLines } from '../transcript/lines.js';
+import { formatBytes } from '../ui/bytes.js';
 import { imageBlocks, parseRecord, type TranscriptRecord } from '../transcript/records.js';
 import { noProbe, type Probe } from './probe.js';
 import { ChainTracker, checkIntegrity, type IntegrityReport } from './transcript-scan.js';
@@ -44,12 +45,6 @@ const IMAGE_MARK = Buffer.from('"type":"image"');
 const OUT_BUFFER = 1 << 20;
 const MAX_LISTED = 1000;
 
-function formatSize(chars: number): string {
-  if (chars >= 1 << 20) return `${(chars / (1 << 20)).toFixed(1)} MB`;
-  if (chars >= 1 << 10) return `${Math.round(chars / (1 << 10))} KB`;
-  return `${chars} B`;
-}
-
 interface Removed {
   images: number;
   bytes: number;
@@ -64,7 +59,7 @@ export function pruneRecord(record: TranscriptRecord, min = 0): Removed {
     const size = source.data.length;
     if (size < min) continue;
     const media = typeof source.media_type === 'string' ? source.media_type : 'image';
-    list[index] = { type: 'text', text: `[image removed by claude-recover: ${media}, ${formatSize(size)}]` };
+    list[index] = { type: 'text', text: `[image removed by claude-recover: ${media}, ${formatBytes(size)} of base64]` };
     removed.images++;
     removed.bytes += size;
   }

@@ -33,16 +33,29 @@ describe('claude-recover config', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toBe(`Config file: ${file}`);
+    expect(lines[0]).toBe('Config file: ~/.config/claude-recover/config.json');
+    expect(lines).toContainEqual(expect.stringMatching(/^compaction\.models +\["claude-haiku-4-5…  default$/));
     expect(lines[2]).toMatch(/^KEY +VALUE +FROM$/);
     expect(lines).toContainEqual(expect.stringMatching(/^allowClear +true +file$/));
     expect(lines).toContainEqual(expect.stringMatching(/^resume\.model +"opus" +env CLAUDE_RECOVER_RESUME_MODEL$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^compaction\.models +\["claude-haiku-4-5-20251001","opus"\] +default$/));
     expect(lines).toHaveLength(3 + SETTINGS.length + 1);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
+  });
+
+  it('fits 40 columns without the FROM column, naming it; --wide shows every value whole', async () => {
+    vi.stubEnv('COLUMNS', '40');
+    const lines = (await run('config')).stdout.trimEnd().split('\n');
+    // The path loses its middle to fit (`config --path` prints it whole).
+    expect(lines.slice(0, 2)).toEqual(['Config file: ~/.config/cla…r/config.json', '             (not found: defaults apply)']);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(40);
+    expect(lines[3]).toBe('KEY                         VALUE');
+    expect(lines.slice(-2)).toEqual(['(FROM left out to fit 40 columns; --wide', 'shows it)']);
+    const wide = (await run('config', '--wide')).stdout;
+    expect(wide).toMatch(/\ncompaction\.models +\["claude-haiku-4-5-20251001","opus"\] +default\n/);
   });
 
   it('says when there is no file', async () => {
-    expect((await run('config')).stdout.split('\n')[0]).toBe(`Config file: ${file} (not found: defaults apply)`);
+    expect((await run('config')).stdout.split('\n')[0]).toBe('Config file: ~/.config/claude-recover/config.json (not found: defaults apply)');
   });
 
   it('reports validation problems on stderr and still exits 0', async () => {

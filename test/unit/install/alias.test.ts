@@ -6,6 +6,8 @@ import { UserError } from '../../../src/errors.js';
 import {
   addBlock,
   aliasBlock,
+  backupPath,
+  CREATED_MARK,
   detectShell,
   findConflict,
   installAlias,
@@ -37,9 +39,11 @@ describe('addBlock / removeBlock', () => {
 
   it('writes the alias in each shell’s syntax', () => {
     expect(aliasBlock('zsh')).toBe(
-      "# >>> claude-recover >>>\n# Added by `claude-recover install-alias`; `claude-recover uninstall-alias` removes it.\nalias claude='claude-recover run --'\n# <<< claude-recover <<<\n",
+      "# >>> claude-recover >>>\n# Added by claude-recover install-alias; uninstall-alias removes it.\nalias claude='claude-recover run --'\n# <<< claude-recover <<<\n",
     );
     expect(aliasBlock('fish')).toContain("\nalias claude 'claude-recover run --'\n");
+    // Every line fits 78 columns, so the dry run's indented copy fits 80.
+    for (const line of aliasBlock('zsh', { created: true }).split('\n')) expect(line.length).toBeLessThanOrEqual(78);
   });
 
   it('replaces an outdated block in place and removes a block with lines after it', () => {
@@ -99,34 +103,93 @@ describe('rc files', () => {
     expect(rcFile('fish', { ...env, XDG_CONFIG_HOME: '/x' })).toBe('/x/fish/config.fish');
   });
 
-  it('installs with one backup, is idempotent, and uninstalls to the identical bytes and mode', () => {
+  it('installs with one backup, is idempotent, and uninstalls to the identical bytes and mode, leaving nothing behind', () => {
     const rc = path.join(root, '.zshrc');
     const original = 'export PATH=$HOME/bin:$PATH\nsetopt autocd';
     writeFileSync(rc, original);
     chmodSync(rc, 0o640);
+    const backup = backupPath(rc, env);
+    expect(path.dirname(backup)).toBe(path.join(root, '.local', 'state', 'claude-recover', 'rc-backups'));
     const first = installAlias({ env });
-    expect(first).toMatchObject({ shell: 'zsh', file: rc, action: 'added', backup: `${rc}.claude-recover.bak` });
-    expect(readFileSync(`${rc}.claude-recover.bak`, 'utf8')).toBe(original);
+    expect(first).toMatchObject({ shell: 'zsh', file: rc, action: 'added', backup, created: false });
+    expect(readFileSync(backup, 'utf8')).toBe(original);
     expect(statSync(rc).mode & 0o777).toBe(0o640);
     const installed = readFileSync(rc, 'utf8');
     expect(installAlias({ env })).toMatchObject({ action: 'unchanged', backup: null });
     expect(readFileSync(rc, 'utf8')).toBe(installed);
     expect(installedIn(env)).toEqual([{ shell: 'zsh', file: rc }]);
+    // Nothing beside the rc file: the backup lives in claude-recover's state folder.
+    expect(readdirSync(root).sort()).toEqual(['.local', '.zshrc']);
 
     const removed = uninstallAlias({ env });
-    expect(removed.map((c) => [c.file, c.action, c.backup])).toEqual([[rc, 'removed', null]]);
+    expect(removed.map((c) => [c.file, c.action, c.backup, c.created])).toEqual([[rc, 'removed', backup, false]]);
     expect(readFileSync(rc, 'utf8')).toBe(original);
     expect(statSync(rc).mode & 0o777).toBe(0o640);
-    expect(readFileSync(`${rc}.claude-recover.bak`, 'utf8')).toBe(original);
     expect(installedIn(env)).toEqual([]);
     expect(uninstallAlias({ env })).toEqual([]);
-    expect(readdirSync(root).sort()).toEqual(['.zshrc', '.zshrc.claude-recover.bak']);
+    // The backup and the folders its first copy created are gone again.
+    expect(readdirSync(root).sort()).toEqual(['.zshrc']);
   });
 
-  it('creates a missing rc file (and its folder) without a backup', () => {
+  it('keeps state folders that were there before, and other backups until the last one goes', () => {
+    mkdirSync(path.join(root, '.local', 'state', 'claude-recover'), { recursive: true });
+    writeFileSync(path.join(root, '.local', 'state', 'claude-recover', 'events.jsonl'), '');
+    writeFileSync(path.join(root, '.bashrc'), 'b\n');
+    writeFileSync(path.join(root, '.zshrc'), 'z\n');
+    installAlias({ env, shell: 'bash' });
+    installAlias({ env, shell: 'zsh' });
+    const backups = (): string[] => readdirSync(path.join(root, '.local', 'state', 'claude-recover', 'rc-backups')).filter((n) => n.endsWith('.bak'));
+    expect(backups()).toHaveLength(2);
+    uninstallAlias({ env, shell: 'bash' });
+    expect(backups()).toHaveLength(1);
+    uninstallAlias({ env });
+    expect(readdirSync(path.join(root, '.local', 'state', 'claude-recover'))).toEqual(['events.jsonl']);
+    expect(readFileSync(path.join(root, '.bashrc'), 'utf8')).toBe('b\n');
+    expect(readFileSync(path.join(root, '.zshrc'), 'utf8')).toBe('z\n');
+  });
+
+  it('creates a missing rc file in an existing folder, marks it, and the uninstall deletes it again', () => {
+    mkdirSync(path.join(root, '.config', 'fish'), { recursive: true });
+    const rc = path.join(root, '.config', 'fish', 'config.fish');
     const change = installAlias({ env, shell: 'fish' });
-    expect(change).toMatchObject({ action: 'added', backup: null });
-    expect(readFileSync(path.join(root, '.config', 'fish', 'config.fish'), 'utf8')).toBe(aliasBlock('fish'));
+    expect(change).toMatchObject({ action: 'added', backup: null, created: true });
+    expect(readFileSync(rc, 'utf8')).toBe(aliasBlock('fish', { created: true }));
+    expect(readFileSync(rc, 'utf8')).toContain(CREATED_MARK);
+    expect(uninstallAlias({ env })).toMatchObject([{ file: rc, action: 'removed', created: true, backup: null }]);
+    expect(existsSync(rc)).toBe(false);
+    expect(readdirSync(path.join(root, '.config', 'fish'))).toEqual([]);
+    expect(readdirSync(root).sort()).toEqual(['.config']);
+  });
+
+  it('keeps a created rc file that has gained other lines', () => {
+    const rc = path.join(root, '.zshrc');
+    installAlias({ env });
+    writeFileSync(rc, `${readFileSync(rc, 'utf8')}export EDITOR=vim\n`);
+    expect(uninstallAlias({ env })).toMatchObject([{ action: 'removed', created: false }]);
+    expect(readFileSync(rc, 'utf8')).toBe('export EDITOR=vim\n');
+  });
+
+  it('refuses a new rc file in a folder that does not exist, or outside the home folder, and creates nothing', () => {
+    expect(() => installAlias({ env, shell: 'fish' })).toThrow(/^the fish rc file: expected .*config\.fish to be in an existing folder, but .*\/\.config\/fish does not exist/);
+    expect(() => installAlias({ env, rc: path.join(root, 'no', 'such', 'rc') })).toThrow(/^--rc: expected .* to be in an existing folder/);
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'cr-outside-'));
+    try {
+      expect(() => installAlias({ env, rc: path.join(outside, 'rc') })).toThrow(/^--rc: .*rc does not exist and is outside your home folder/);
+      expect(readdirSync(outside)).toEqual([]);
+      // An existing file outside the home folder is the user's explicit choice: it is changed.
+      writeFileSync(path.join(outside, 'rc'), 'x\n');
+      expect(installAlias({ env, rc: path.join(outside, 'rc') })).toMatchObject({ action: 'added' });
+      expect(readdirSync(outside)).toEqual(['rc']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+    expect(readdirSync(root).filter((n) => n !== '.local')).toEqual([]);
+  });
+
+  it('writes the alias with a launcher path, quoted when it has spaces', () => {
+    expect(aliasBlock('bash', { command: '/opt/cr/bin/claude-recover.js' })).toContain("\nalias claude='/opt/cr/bin/claude-recover.js run --'\n");
+    expect(aliasBlock('bash', { command: '/my tools/claude-recover.js' })).toContain(`\nalias claude='"/my tools/claude-recover.js" run --'\n`);
+    expect(aliasBlock('fish', { command: '/opt/cr/bin/claude-recover.js' })).toContain("\nalias claude '/opt/cr/bin/claude-recover.js run --'\n");
   });
 
   it('writes through a symlinked rc file and keeps the link', () => {
@@ -151,14 +214,14 @@ describe('rc files', () => {
     expect(caught).toBeInstanceOf(UserError);
     expect((caught as UserError).exitCode).toBe(1);
     expect((caught as UserError).message).toMatch(new RegExp(`^${rc}:2 already defines claude: \`alias claude='claude --dangerously-skip-permissions'\`\\. .*remove or rename`));
-    expect(existsSync(`${rc}.claude-recover.bak`)).toBe(false);
+    expect(existsSync(backupPath(rc, env))).toBe(false);
   });
 
   it('dry run writes nothing', () => {
     const change = installAlias({ env, dryRun: true });
     expect(change.action).toBe('added');
-    expect(change.after).toBe(aliasBlock('zsh'));
-    expect(existsSync(path.join(root, '.zshrc'))).toBe(false);
+    expect(change.after).toBe(aliasBlock('zsh', { created: true }));
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it('asks for --shell when $SHELL is not one it knows', () => {

@@ -12,6 +12,8 @@ import {
   parseSince,
 } from '../../../src/log/format.js';
 import type { LogEntry } from '../../../src/log/types.js';
+import { tonesFor } from '../../../src/ui/colour.js';
+import stripAnsi from 'strip-ansi';
 import { FIXTURE, FIXTURE_NOW } from './fixture.js';
 
 describe('parseSince', () => {
@@ -58,8 +60,11 @@ describe('joinOccurrences', () => {
 });
 
 describe('formatLogTable', () => {
-  it('prints one aligned row an occurrence', () => {
-    expect(formatLogTable(joinOccurrences(FIXTURE), { utc: true, home: '/home/u' })).toBe(
+  const occurrences = joinOccurrences(FIXTURE);
+  it('prints one aligned row an occurrence, every column with --wide', () => {
+    const table = formatLogTable(occurrences, { utc: true, home: '/home/u', wide: true });
+    expect(table.dropped).toEqual([]);
+    expect(table.text).toBe(
       [
         'WHEN              CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD',
         '2025-03-07 09:15  A     212k    screen+transcript  terminal     recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
@@ -69,6 +74,46 @@ describe('formatLogTable', () => {
         '2025-03-10 11:30  C     -       screen             terminal     unresolved  -       -                                  -         ~/proj',
       ].join('\n'),
     );
+  });
+
+  it('fits 80 columns: the least important columns go first, the detail is shortened at its end', () => {
+    const table = formatLogTable(occurrences, { utc: true, home: '/home/u', width: 80 });
+    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'SESSION']);
+    expect(table.text).toBe(
+      [
+        'WHEN              CASE  OUTCOME     TOOK    DETAIL                    CWD',
+        '2025-03-07 09:15  A     recovered   38s     compact:claude-haiku-4-…  ~/proj',
+        '2025-03-07 16:40  A     recovered   1m 13s  compact:opus              /srv/other',
+        '2025-03-08 10:00  B     gave up     1.2s    case B: compaction cann…  ~/proj',
+        '2025-03-10 08:00  A     recovered   41s     compact:claude-haiku-4-…  ~/proj',
+        '2025-03-10 11:30  C     unresolved  -       -                         ~/proj',
+      ].join('\n'),
+    );
+    for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('fits 40 columns with when, case and outcome', () => {
+    const table = formatLogTable(occurrences, { utc: true, home: '/home/u', width: 40 });
+    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'TOOK', 'DETAIL', 'SESSION', 'CWD']);
+    expect(table.text.split('\n').slice(0, 2)).toEqual(['WHEN              CASE  OUTCOME', '2025-03-07 09:15  A     recovered']);
+    for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
+  });
+
+  it('shortens a long cwd in the middle', () => {
+    const long = FIXTURE.map((e) => (e.type === 'detected' ? { ...e, cwd: '/home/u/work/clients/acme/projects/website-redesign/frontend' } : e));
+    const table = formatLogTable(joinOccurrences(long), { utc: true, home: '/home/u', width: 100 });
+    expect(table.text.split('\n')[1]).toMatch(/~\/work\/cl.*….*frontend$/);
+    for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('colours the outcome when given tones', () => {
+    const tones = tonesFor({ isTTY: true }, {});
+    const lines = formatLogTable(occurrences, { utc: true, home: '/home/u', wide: true, tones }).text.split('\n');
+    expect(lines[1]).toContain('\u001b[32mrecovered\u001b[39m');
+    expect(lines[3]).toContain('\u001b[31mgave up\u001b[39m');
+    expect(lines[5]).toContain('\u001b[33munresolved\u001b[39m');
+    // Padding stays outside the colour, so the columns line up as without it.
+    expect(lines.map(stripAnsi)).toEqual(formatLogTable(occurrences, { utc: true, home: '/home/u', wide: true }).text.split('\n'));
   });
 });
 
@@ -181,7 +226,9 @@ describe('formatStats', () => {
         '  compact:opus                                1',
         '',
         'Recovery time: median 41s, worst 1m 13s (3 recoveries)',
-        'Guard: 5 near-misses, 1 auto-compact, 3 blocks avoided (1 still within the hour)',
+        // 81 characters: wrapped to the 80 columns a report gets by default.
+        'Guard: 5 near-misses, 1 auto-compact, 3 blocks avoided (1 still within the',
+        '  hour)',
         '',
         'Occurrences per day:',
         '  2025-03-07  2 ████████████████████████',

@@ -37,7 +37,7 @@ describe('pruneImages', () => {
     expect(report.newSize).toBeLessThan(report.oldSize - 4 * 49_000);
     const text = readFileSync(file, 'utf8');
     expect(text.includes('"type":"image","source"')).toBe(false);
-    expect(text.split('[image removed by claude-recover: image/png, 49 KB]').length - 1).toBe(4);
+    expect(text.split('[image removed by claude-recover: image/png, 48.8 KiB of base64]').length - 1).toBe(4);
     expect(chain(file)).toEqual(before);
     const after = await checkIntegrity(file);
     expect(after.chainDigest).toBe(beforeIntegrity.chainDigest);
