@@ -1,0 +1,250 @@
+// Ctrl-Z and `fg` through the PTY. The child leads its own session, so its process group is
+// orphaned and Linux discards the SIGTSTP it raises on Ctrl-Z (facts §6): it is never stopped
+// and no stopped child is ever reported. So after a Ctrl-Z is forwarded, this looks at the
+// child's terminal for a short while (the modes of its PTY): when the
+// child leaves raw mode (or is stopped), it wanted to be suspended. Then the child's group is
+// stopped, the outer terminal restored and the wrapper's own job stopped, so the shell gets the
+// terminal back; on SIGCONT (`fg`) raw mode, the size and the child come back, and it redraws.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** What job control needs from the session. */
+export interface JobControlHost {
+  /** The running child, or null (none, or recovery holds the terminal). */
+  child(): { pid: number; slave: string } | null;
+  /** Writes out what the child wrote before it was stopped (it may leave the alternate screen). */
+  drainChild(): void;
+  /** Puts the outer terminal back the way the shell expects it while claude-recover is stopped. */
+  releaseTerminal(): void;
+  /** Raw mode again, and the current size to the child (it may have changed meanwhile). */
+  retakeTerminal(): void;
+}
+
+/** How long after a Ctrl-Z the child's terminal is watched, and the pauses between looks. */
+const WATCH_MS = 5_000;
+const LOOK_AFTER_MS = [15, 30, 60, 100, 200, 300, 500];
+
+/** The terminal modes that matter here, as read from the PTY. */
+export interface ChildModes {
+  /** ICANON: line mode, which raw mode turns off. */
+  canonical: boolean;
+}
+
+/** Ctrl-Z as typed: the byte, or its kitty-keyboard (CSI 122;5u) and modifyOtherKeys forms. */
+export function hasSuspendKey(data: Buffer | string): boolean {
+  if (typeof data === 'string') return data.includes('\u001a') || (data.includes('\u001b[') && CSI_CTRL_Z.test(data));
+  if (data.includes(0x1a)) return true;
+  return data.includes(0x1b) && CSI_CTRL_Z.test(data.toString('latin1'));
+}
+const CSI_CTRL_Z = /\u001b\[(?:122;5[u:]|27;5;122~)/;
+
+export class JobControl {
+  private watch: { pid: number; until: number; timer: NodeJS.Timeout | null; step: number; looking: boolean } | null = null;
+  /** The child's pid while both it and claude-recover are stopped. */
+  private stopped: { pid: number | null } | null = null;
+  private active = false;
+
+  constructor(
+    private readonly host: JobControlHost,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Listens for the wrapper's own SIGTSTP and SIGCONT while the session runs. */
+  start(): void {
+    if (this.active) return;
+    this.active = true;
+    process.on('SIGTSTP', this.onStop);
+    process.on('SIGCONT', this.onContinue);
+  }
+
+  stop(): void {
+    this.active = false;
+    this.endWatch();
+    process.off('SIGTSTP', this.onStop);
+    process.off('SIGCONT', this.onContinue);
+  }
+
+  /** Sees each chunk of the user's input after it went to the child. */
+  forwarded(data: Buffer | string): void {
+    if (!this.active || !hasSuspendKey(data)) return;
+    const child = this.host.child();
+    if (child === null) return;
+    this.endWatch();
+    this.watch = { pid: child.pid, until: performance.now() + WATCH_MS, timer: null, step: 0, looking: false };
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const watch = this.watch;
+    if (watch === null) return;
+    const delay = LOOK_AFTER_MS[Math.min(watch.step++, LOOK_AFTER_MS.length - 1)] as number;
+    watch.timer = setTimeout(() => void this.look(), delay);
+    watch.timer.unref();
+  }
+
+  private async look(): Promise<void> {
+    const watch = this.watch;
+    if (watch === null || watch.looking) return;
+    watch.timer = null;
+    const child = this.host.child();
+    if (child === null || child.pid !== watch.pid) return this.endWatch();
+    watch.looking = true;
+    const wantsStop = processStopped(child.pid) || ((await readChildModes(child.slave))?.canonical === true && !ignoresStop(child.pid));
+    watch.looking = false;
+    if (this.watch !== watch) return;
+    if (wantsStop && this.host.child()?.pid === child.pid) {
+      this.endWatch();
+      this.suspend();
+      return;
+    }
+    if (performance.now() >= watch.until) return this.endWatch();
+    this.schedule();
+  }
+
+  private endWatch(): void {
+    if (this.watch?.timer) clearTimeout(this.watch.timer);
+    this.watch = null;
+  }
+
+  /** A SIGTSTP sent to claude-recover itself (raw mode means it never comes from the keyboard). */
+  private readonly onStop = (): void => {
+    this.endWatch();
+    this.suspend();
+  };
+
+  /**
+   * Stops the child's group, restores the terminal and stops the wrapper's own job, as the
+   * shell expects of a program after Ctrl-Z. Where nothing would continue it (an orphaned
+   * group: no job-control shell above), the child is continued instead and keeps the screen.
+   */
+  private suspend(): void {
+    if (this.stopped !== null) return;
+    const child = this.host.child();
+    if (!inStoppableGroup()) {
+      if (child !== null) signalGroup(child.pid, 'SIGCONT');
+      this.warn('Ctrl-Z: no job-control shell runs claude-recover here, so claude was continued instead of suspended');
+      return;
+    }
+    if (child !== null) signalGroup(child.pid, 'SIGSTOP');
+    this.stopped = { pid: child?.pid ?? null };
+    this.host.drainChild();
+    this.host.releaseTerminal();
+    // The whole job stops, as with a Ctrl-Z the terminal sends (a wrapper script above us too).
+    // Our own SIGTSTP listener would catch it: off for the moment, so the default action applies.
+    process.off('SIGTSTP', this.onStop);
+    try {
+      process.kill(0, 'SIGTSTP');
+    } finally {
+      if (this.active) process.on('SIGTSTP', this.onStop);
+    }
+    // Execution resumes here after SIGCONT; onContinue (asynchronous) takes the terminal back.
+  }
+
+  private readonly onContinue = (): void => {
+    const stopped = this.stopped;
+    this.stopped = null;
+    // Also after a stop by someone else (SIGSTOP): the shell has reset the terminal meanwhile.
+    this.host.retakeTerminal();
+    if (stopped?.pid != null) signalGroup(stopped.pid, 'SIGCONT');
+  };
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+/**
+ * The child's terminal modes: `stty -a` on the PTY's slave device. A few ms of a short-lived
+ * process, run only in the seconds after a Ctrl-Z. Not with the master as stty's stdin: the
+ * child process would clear O_NONBLOCK on it, which the master's open file shares with us.
+ * Null when they cannot be read.
+ */
+export function readChildModes(slave: string): Promise<ChildModes | null> {
+  return new Promise((resolve) => {
+    let out = '';
+    let child;
+    try {
+      child = spawn('stty', ['-a', process.platform === 'linux' ? '-F' : '-f', slave], { stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      resolve(null);
+      return;
+    }
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      out += text;
+    });
+    child.on('error', () => resolve(null));
+    child.on('close', (code) => {
+      if (code !== 0) return resolve(null);
+      const words = new Set(out.split(/[\s;]+/));
+      if (words.has('-icanon')) return resolve({ canonical: false });
+      if (words.has('icanon')) return resolve({ canonical: true });
+      resolve(null);
+    });
+  });
+}
+
+/** /proc/<pid>/stat after the command name: state, ppid, pgrp, session. */
+function procStat(pid: number | 'self'): { state: string; ppid: number; pgrp: number; session: number } | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return { state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]) };
+}
+
+/** True when the process is stopped (Linux; elsewhere unknown, so false). */
+export function processStopped(pid: number): boolean {
+  return procStat(pid)?.state === 'T';
+}
+
+/** True when the process ignores SIGTSTP, so a Ctrl-Z in line mode does nothing to it (Linux). */
+export function ignoresStop(pid: number): boolean {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  } catch {
+    return false;
+  }
+  const hex = /^SigIgn:\s*([0-9a-f]+)/m.exec(status)?.[1];
+  // SIGTSTP is signal 20: bit 19 of the mask.
+  return hex !== undefined && (BigInt(`0x${hex}`) & (1n << 19n)) !== 0n;
+}
+
+/**
+ * Whether stopping this process's group would stop it: the group is not orphaned, i.e. some
+ * member has a parent in another group of the same session (the shell that continues it). An
+ * orphaned group is never stopped by SIGTSTP. Without /proc, assume a job-control shell.
+ */
+export function inStoppableGroup(): boolean {
+  const self = procStat('self');
+  if (self === null) return true;
+  const bridges = (member: { ppid: number }): boolean => {
+    const parent = procStat(member.ppid);
+    return parent !== null && parent.pgrp !== self.pgrp && parent.session === self.session;
+  };
+  if (bridges(self)) return true;
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return true;
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    const member = procStat(Number(name));
+    if (member !== null && member.pgrp === self.pgrp && bridges(member)) return true;
+  }
+  return false;
+}
