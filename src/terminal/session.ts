@@ -364,6 +364,9 @@ export class InteractiveSession implements ChildControl {
     const held = this.held;
     this.held = [];
     if (this.child === null) return;
-    for (const data of held) this.send(data);
+    for (const data of held) {
+      this.send(data);
+      this.jobs.forwarded(data);
+    }
   }
 }
