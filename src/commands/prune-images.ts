@@ -2,6 +2,7 @@
 // Replaces the base64 images of a session's transcript with short placeholders, after a
 // backup; with --dry-run, only says what it would remove.
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { ExitCode, UserError } from '../errors.js';
 import { stateDir } from '../paths.js';
 import { checkpoint } from '../recovery/checkpoint.js';
@@ -64,7 +65,7 @@ export async function pruneImagesCommand(options: PruneCommandOptions): Promise<
     out(formatPruneReport(scan, false));
     return;
   }
-  const backup = await checkpoint({ transcriptPath: file, sessionId: options.session, stateDir: stateDir(env) });
+  const backup = await checkpoint({ transcriptPath: file, sessionId: options.session, stateDir: stateDir(env), maxBytes: loadConfig(env).config.backups.maxBytes });
   const report = await pruneImages(file);
   out(formatPruneReport(report, false));
   out(`  backup of the original: ${backup.backupPath}`);

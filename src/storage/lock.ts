@@ -9,7 +9,6 @@
 // removed only if it is still stale, so two processes never both remove a lock and both go on
 // to hold it. Holders keep a lock for milliseconds; a waiter that cannot get it in time is
 // told so and decides (the log appends without rotating; the loop guard reports itself off).
-import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +26,8 @@ const STALE_MS = 30_000;
 /** A `.break` file older than this was left by a process that died while breaking a lock. */
 const BREAK_STALE_MS = 5_000;
 const HOST = os.hostname();
+/** Tells this process's acquisitions apart (the pid and host tell processes apart). */
+let acquisitions = 0;
 
 /** `<pid>@<host>:` as the lock file starts, for the leftover sweep. */
 export function lockOwner(text: string): { pid: number; host: string } | null {
@@ -74,7 +75,7 @@ export async function withLock<T>(lock: string, options: LockOptions, fn: (held:
 
 /** Creates the lock (token) or, when it is held, removes it if stale; null: try again later. */
 function attempt(lock: string, staleMs: number): string | null {
-  const token = `${process.pid}@${HOST}:${randomBytes(6).toString('hex')}`;
+  const token = `${process.pid}@${HOST}:${Date.now().toString(36)}.${(++acquisitions).toString(36)}`;
   if (create(lock, token)) return token;
   const seen = inspect(lock, staleMs);
   if (seen?.stale) breakStale(lock, seen.ino, staleMs);
@@ -118,6 +119,18 @@ function inspect(lock: string, staleMs: number): { ino: number; stale: boolean }
   // Empty: its creator has not written it yet (or died right then: the age catches that).
   if (owner === null || owner.host !== HOST) return { ino, stale: false };
   return { ino, stale: !processAlive(owner.pid) };
+}
+
+/** Whether a lock file (or its `.break` companion) was left by a process that is gone: safe to remove. */
+export function isStaleLock(file: string): boolean {
+  if (file.endsWith('.break')) {
+    try {
+      return Date.now() - statSync(file).mtimeMs > BREAK_STALE_MS;
+    } catch {
+      return false;
+    }
+  }
+  return inspect(file, STALE_MS)?.stale ?? false;
 }
 
 function breakStale(lock: string, ino: number, staleMs: number): void {

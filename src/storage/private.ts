@@ -21,23 +21,36 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   await narrow(dir, PRIVATE_DIR);
 }
 
-/** Takes group and other permissions off a file or folder of ours; best effort. */
-export function narrowSync(target: string, mode: number): void {
+/** Takes group and other permissions off a file or folder of ours; best effort. True if it changed the mode. */
+export function narrowSync(target: string, mode: number): boolean {
   try {
     const current = statSync(target);
-    if (mayNarrow(current, mode)) chmodSync(target, current.mode & mode);
+    if (!mayNarrow(current, mode)) return false;
+    chmodSync(target, current.mode & mode);
+    return true;
   } catch {
-    // Gone, or not ours to change: writing may still work.
+    return false; // Gone, or not ours to change: writing may still work.
   }
 }
 
 /** narrowSync, asynchronously. */
-export async function narrow(target: string, mode: number): Promise<void> {
+export async function narrow(target: string, mode: number): Promise<boolean> {
   try {
     const current = await stat(target);
-    if (mayNarrow(current, mode)) await chmod(target, current.mode & mode);
+    if (!mayNarrow(current, mode)) return false;
+    await chmod(target, current.mode & mode);
+    return true;
   } catch {
-    // Gone, or not ours to change.
+    return false;
+  }
+}
+
+/** Whether a file or folder of ours is wider than `mode` (what narrow would change). */
+export async function isWider(target: string, mode: number): Promise<boolean> {
+  try {
+    return mayNarrow(await stat(target), mode);
+  } catch {
+    return false;
   }
 }
 

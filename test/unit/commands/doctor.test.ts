@@ -42,11 +42,12 @@ describe('claude-recover doctor', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines.slice(0, 6).map((l) => l.slice(0, 14))).toEqual([
+    expect(lines.slice(0, 7).map((l) => l.slice(0, 14))).toEqual([
       '✓ claude      ',
       '✓ node-pty    ',
       '✓ transcripts ',
       '✓ log         ',
+      '✓ files       ',
       '✓ config      ',
       '✓ alias       ',
     ]);
@@ -57,6 +58,7 @@ describe('claude-recover doctor', () => {
     expect(line(result.stdout, 'transcripts')).toBe('✓ transcripts ~/.claude/projects (1 project)');
     expect(line(result.stdout, 'log')).toBe('✓ log         ~/.local/state/claude-recover/events.jsonl is writable');
     expect(line(result.stdout, 'alias')).toBe('✓ alias       installed in ~/.bashrc');
+    expect(line(result.stdout, 'files')).toBe('✓ files       backups 0 B of 500.0 MB (0 files) in ~/.local/state/claude-recover/backups');
   });
 
   it('says an older claude does not recover by itself', async () => {
@@ -83,7 +85,7 @@ describe('claude-recover doctor', () => {
     expect(out).toContain('              config.json: allowClear: expected true or false, got "yes"; using the default false\n');
     expect(line(out, 'alias')).toBe('✗ alias       not installed: typing `claude` runs it without recovery');
     expect(out).toContain('fix: claude-recover install-alias');
-    expect(out.trimEnd().split('\n').at(-1)).toBe('4 of 6 checks failed.');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('4 of 7 checks failed.');
   });
 
   it('fails when claude gives no version', async () => {

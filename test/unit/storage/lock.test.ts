@@ -27,7 +27,7 @@ describe('withLockSync', () => {
   it('holds the lock while fn runs, with our pid in it, and removes it after', () => {
     const inside = withLockSync(lock, { waitMs: 100 }, (held) => ({ held, text: readFileSync(lock, 'utf8') }));
     expect(inside.held).toBe(true);
-    expect(inside.text).toMatch(new RegExp(`^${process.pid}@${os.hostname()}:[0-9a-f]+$`));
+    expect(inside.text).toMatch(new RegExp(`^${process.pid}@${os.hostname()}:[0-9a-z.]+$`));
     expect(existsSync(lock)).toBe(false);
   });
 
