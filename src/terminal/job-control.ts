@@ -87,12 +87,15 @@ export class JobControl {
     if (watch === null || watch.looking) return;
     watch.timer = null;
     const child = this.host.child();
-    if (child === null || child.pid !== watch.pid) return this.endWatch();
+    // The session keeps its child until the PTY is drained; an exited one has nothing to suspend.
+    if (child === null || child.pid !== watch.pid || !running(child.pid)) return this.endWatch();
     watch.looking = true;
-    const wantsStop = processStopped(child.pid) || ((await readChildModes(child.slave))?.canonical === true && !ignoresStop(child.pid));
+    // Stopped by itself (SIGSTOP is never discarded), or in line mode with SIGTSTP left to its
+    // default action: the action Linux just discarded (Claude Code, a program in line mode).
+    const wantsStop = processStopped(child.pid) || ((await readChildModes(child.slave))?.canonical === true && stopDisposition(child.pid) === 'default');
     watch.looking = false;
     if (this.watch !== watch) return;
-    if (wantsStop && this.host.child()?.pid === child.pid) {
+    if (wantsStop && this.host.child()?.pid === child.pid && running(child.pid)) {
       this.endWatch();
       this.suspend();
       return;
@@ -204,22 +207,43 @@ function procStat(pid: number | 'self'): { state: string; ppid: number; pgrp: nu
   return { state: fields[0] ?? '', ppid: Number(fields[1]), pgrp: Number(fields[2]), session: Number(fields[3]) };
 }
 
+/** True while the process exists and has not exited (a zombie has); without /proc, as kill(0) says. */
+function running(pid: number): boolean {
+  const stat = procStat(pid);
+  if (stat !== null) return stat.state !== 'Z' && stat.state !== 'X';
+  if (procStat('self') !== null) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True when the process is stopped (Linux; elsewhere unknown, so false). */
 export function processStopped(pid: number): boolean {
   return procStat(pid)?.state === 'T';
 }
 
-/** True when the process ignores SIGTSTP, so a Ctrl-Z in line mode does nothing to it (Linux). */
-export function ignoresStop(pid: number): boolean {
+/**
+ * What the process does on SIGTSTP (Linux, /proc; elsewhere taken as the default): a program in
+ * line mode that ignores or catches it is not stopped by a Ctrl-Z, and decides for itself.
+ */
+export function stopDisposition(pid: number): 'default' | 'ignored' | 'caught' {
   let status: string;
   try {
     status = readFileSync(`/proc/${pid}/status`, 'latin1');
   } catch {
-    return false;
+    // No /proc here: nothing to go by. With /proc, the process is gone and wants nothing.
+    return procStat('self') === null ? 'default' : 'ignored';
   }
-  const hex = /^SigIgn:\s*([0-9a-f]+)/m.exec(status)?.[1];
-  // SIGTSTP is signal 20: bit 19 of the mask.
-  return hex !== undefined && (BigInt(`0x${hex}`) & (1n << 19n)) !== 0n;
+  // SIGTSTP is signal 20: bit 19 of the masks.
+  const has = (field: string): boolean => {
+    const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)`, 'm').exec(status)?.[1];
+    return hex !== undefined && (BigInt(`0x${hex}`) & (1n << 19n)) !== 0n;
+  };
+  if (has('SigIgn')) return 'ignored';
+  return has('SigCgt') ? 'caught' : 'default';
 }
 
 /**

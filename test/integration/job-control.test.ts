@@ -6,6 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import pty from '@lydell/node-pty';
+import { readSync } from 'node:fs';
+import { readChildModes } from '../../src/terminal/job-control.js';
 import { spawnPty, type PtyRun } from '../support/pty-driver.js';
 import { BIN, PROGRAMS, wrapperEnv } from '../support/paths.js';
 
@@ -191,18 +194,19 @@ describe('job control in bash: other ways a program asks to be suspended', () =>
     sh.pty.write('\u001a');
     await sh.pty.waitFor(/Stopped/, { from: mark });
     await sh.pty.waitFor(PROMPT, { from: mark });
-    expect(procState(child)).toBe('T');
+    await expect.poll(() => procState(child)).toBe('T');
     const resumed = sh.pty.text().length;
     sh.pty.write('fg\r');
     await sh.pty.waitFor('resumed 90x25 raw=false', { from: resumed });
     await sh.quit(true);
   });
 
-  it('a child in line mode that ignores SIGTSTP: Ctrl-Z does nothing', async () => {
+  it('a child in line mode that handles SIGTSTP and carries on: Ctrl-Z does nothing', async () => {
     const sh = await startShell(bash);
-    await sh.startWrapped('suspend', 'ignore');
+    await sh.startWrapped('suspend', 'catch');
     const mark = sh.pty.text().length;
     sh.pty.write('\u001a');
+    await sh.pty.waitFor('caught SIGTSTP', { from: mark });
     sh.pty.write('hello\r');
     await sh.pty.waitFor('<68><65><6c><6c><6f><0a>', { from: mark });
     await sh.quit(true);
@@ -228,7 +232,7 @@ describe('job control in bash: other ways a program asks to be suspended', () =>
     process.kill(wrapper, 'SIGTSTP');
     await sh.pty.waitFor(/Stopped/, { from: before });
     await sh.pty.waitFor(PROMPT, { from: before });
-    expect(procState(child)).toBe('T');
+    await expect.poll(() => procState(child)).toBe('T');
     const resumed = sh.pty.text().length;
     sh.pty.write('fg\r');
     // The shell echoes `fg` and the job's name; then keystrokes are raw bytes for the child again.
@@ -252,5 +256,23 @@ describe('without a job-control shell', () => {
     run.write('q');
     await run.waitFor('no job-control shell');
     expect((await run.exited).exitCode).toBe(0);
+  });
+});
+
+describe("reading the child's terminal modes", () => {
+  it('tells raw from line mode, and leaves the master non-blocking', async () => {
+    const term = pty.spawn('/bin/sh', ['-c', 'stty raw -echo; echo raw; read x; stty sane; echo sane; read y'], { cols: 80, rows: 24 });
+    started.push(term.pid);
+    const internals = term as unknown as { _fd: number; ptsName: string };
+    let out = '';
+    term.onData((data) => (out += data));
+    await expect.poll(() => out).toContain('raw');
+    expect(await readChildModes(internals.ptsName)).toEqual({ canonical: false });
+    // stty ran on the slave: the master's shared file status is untouched (a blocking read would hang here).
+    expect(() => readSync(internals._fd, Buffer.alloc(16))).toThrow(/EAGAIN/);
+    term.write('\n');
+    await expect.poll(() => out).toContain('sane');
+    expect(await readChildModes(internals.ptsName)).toEqual({ canonical: true });
+    term.write('\r');
   });
 });
