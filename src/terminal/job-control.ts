@@ -130,8 +130,8 @@ export class JobControl {
     }
     if (child !== null) signalGroup(child.pid, 'SIGSTOP');
     this.stopped = { pid: child?.pid ?? null };
-    this.host.drainChild();
-    this.host.releaseTerminal();
+    attempt(() => this.host.drainChild());
+    attempt(() => this.host.releaseTerminal());
     // The whole job stops, as with a Ctrl-Z the terminal sends (a wrapper script above us too).
     // Our own SIGTSTP listener would catch it: off for the moment, so the default action applies.
     process.off('SIGTSTP', this.onStop);
@@ -147,9 +147,19 @@ export class JobControl {
     const stopped = this.stopped;
     this.stopped = null;
     // Also after a stop by someone else (SIGSTOP): the shell has reset the terminal meanwhile.
-    this.host.retakeTerminal();
+    // A terminal gone meanwhile (hang-up) cannot be taken: the child is continued all the same.
+    attempt(() => this.host.retakeTerminal());
     if (stopped?.pid != null) signalGroup(stopped.pid, 'SIGCONT');
   };
+}
+
+/** Runs a terminal step that may fail on a hung-up terminal; the rest of the sequence goes on. */
+function attempt(step: () => void): void {
+  try {
+    step();
+  } catch {
+    // EIO and the like: nothing left to restore or take.
+  }
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

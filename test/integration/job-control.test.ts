@@ -2,7 +2,7 @@
 // needs one: under node-pty alone the wrapper's group is orphaned and cannot be stopped).
 // The fixture `suspend` suspends the way Claude Code does (facts §6).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -242,6 +242,26 @@ describe('job control in bash: other ways a program asks to be suspended', () =>
     sh.pty.write('z');
     await sh.pty.waitFor('<7a>', { from: typed });
     await sh.quit();
+  });
+});
+
+describe('hang-up while suspended', () => {
+  it('ends claude and claude-recover by the hang-up when the terminal closes, nothing left behind', async () => {
+    const sh = await startShell(SHELLS[0] as (typeof SHELLS)[number]);
+    const status = path.join(tmp, `status-${sh.pty.pid}`);
+    // A parent that outlives the hang-up records the wrapper's status. bash, hung up, sends its
+    // stopped jobs SIGHUP, then SIGTERM and SIGCONT: either may end them first.
+    sh.pty.write(`bash -c 'trap "" HUP TERM; ${RUN} claude; echo $? > ${status}'\r`);
+    const text = await sh.pty.waitFor(/pid (\d+) ready/);
+    const child = Number(/pid (\d+) ready/.exec(text)?.[1]);
+    const wrapper = parentOf(child);
+    started.push(child, wrapper);
+    const mark = sh.pty.text().length;
+    sh.pty.write('\u001a');
+    await sh.pty.waitFor(/Stopped[\s\S]*PROMPT> /, { from: mark });
+    sh.pty.kill('SIGHUP');
+    await expect.poll(() => [procState(child), procState(wrapper)], { timeout: 10_000 }).toEqual([null, null]);
+    await expect.poll(() => (existsSync(status) ? readFileSync(status, 'utf8').trim() : null), { timeout: 10_000 }).toMatch(/^(129|143)$/);
   });
 });
 
