@@ -30,12 +30,16 @@ export interface ChildModes {
   canonical: boolean;
 }
 
-/** Ctrl-Z as typed: the byte, or its kitty-keyboard (CSI 122;5u) and modifyOtherKeys forms. */
+/**
+ * Ctrl-Z as typed: the byte, or its kitty-keyboard (CSI 122;5u) and modifyOtherKeys forms, which
+ * come as a key press of their own (a long chunk is a paste and is not searched for them).
+ */
 export function hasSuspendKey(data: Buffer | string): boolean {
-  if (typeof data === 'string') return data.includes('\u001a') || (data.includes('\u001b[') && CSI_CTRL_Z.test(data));
+  if (typeof data === 'string') return data.includes('\u001a') || (data.length <= KEY_MAX && CSI_CTRL_Z.test(data));
   if (data.includes(0x1a)) return true;
-  return data.includes(0x1b) && CSI_CTRL_Z.test(data.toString('latin1'));
+  return data.length <= KEY_MAX && data.includes(0x1b) && CSI_CTRL_Z.test(data.toString('latin1'));
 }
+const KEY_MAX = 32;
 const CSI_CTRL_Z = /\u001b\[(?:122;5[u:]|27;5;122~)/;
 
 export class JobControl {
