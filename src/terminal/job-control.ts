@@ -94,9 +94,13 @@ export class JobControl {
     // The session keeps its child until the PTY is drained; an exited one has nothing to suspend.
     if (child === null || child.pid !== watch.pid || !running(child.pid)) return this.endWatch();
     watch.looking = true;
-    // Stopped by itself (SIGSTOP is never discarded), or in line mode with SIGTSTP left to its
-    // default action: the action Linux just discarded (Claude Code, a program in line mode).
-    const wantsStop = processStopped(child.pid) || ((await readChildModes(child.slave))?.canonical === true && stopDisposition(child.pid) === 'default');
+    // Stopped by itself (SIGSTOP is never discarded: 2.1.100 does that), or in line mode with
+    // SIGTSTP left to its default action, the action Linux just discarded (Claude Code 2.1.200+,
+    // a program in line mode); and then idle, not still running the code that suspends it (which
+    // sets its SIGCONT handler: stopped before that, it would miss the continue).
+    const wantsStop =
+      processStopped(child.pid) ||
+      ((await readChildModes(child.slave))?.canonical === true && stopDisposition(child.pid) === 'default' && idle(child.pid));
     watch.looking = false;
     if (this.watch !== watch) return;
     if (wantsStop && this.host.child()?.pid === child.pid && running(child.pid)) {
@@ -153,9 +157,29 @@ export class JobControl {
     // Also after a stop by someone else (SIGSTOP): the shell has reset the terminal meanwhile.
     // A terminal gone meanwhile (hang-up) cannot be taken: the child is continued all the same.
     attempt(() => this.host.retakeTerminal());
-    if (stopped?.pid != null) signalGroup(stopped.pid, 'SIGCONT');
+    if (stopped?.pid == null) return;
+    signalGroup(stopped.pid, 'SIGCONT');
+    this.checkContinued(stopped.pid);
   };
+
+  /**
+   * A child that stops itself (SIGSTOP) and was caught by our stop just before it set its
+   * SIGCONT handler stops itself again once continued: shortly after `fg` it is continued once
+   * more, unless a new Ctrl-Z has gone to it meanwhile.
+   */
+  private checkContinued(pid: number): void {
+    let step = 0;
+    const check = (): void => {
+      if (this.watch !== null || this.stopped !== null || this.host.child()?.pid !== pid) return;
+      if (processStopped(pid)) signalGroup(pid, 'SIGCONT');
+      else if (++step < CONTINUED_CHECKS_MS.length) setTimeout(check, CONTINUED_CHECKS_MS[step]).unref();
+    };
+    setTimeout(check, CONTINUED_CHECKS_MS[0]).unref();
+  }
 }
+
+/** When, after `fg`, to make sure the child runs. */
+const CONTINUED_CHECKS_MS = [30, 100, 250, 500, 1_000];
 
 /** Runs a terminal step that may fail on a hung-up terminal; the rest of the sequence goes on. */
 function attempt(step: () => void): void {
@@ -232,6 +256,12 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** True when the process sleeps (waits for input or an event), as a program in its event loop does; without /proc, true. */
+function idle(pid: number): boolean {
+  const state = procStat(pid)?.state;
+  return state === undefined || state === 'S' || state === 'D';
 }
 
 /** True when the process is stopped (Linux; elsewhere unknown, so false). */

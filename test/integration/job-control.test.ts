@@ -187,6 +187,31 @@ describe('job control in bash: other ways a program asks to be suspended', () =>
     await sh.quit();
   });
 
+  it('a child slow to suspend is stopped only once it is done (its SIGCONT handler set), and comes back', async () => {
+    const sh = await startShell(bash);
+    const { child } = await sh.startWrapped('suspend', 'slow');
+    const mark = sh.pty.text().length;
+    sh.pty.write('\u001a');
+    await sh.pty.waitFor(/Stopped[\s\S]*PROMPT> /, { from: mark });
+    await expect.poll(() => procState(child)).toBe('T');
+    const resumed = sh.pty.text().length;
+    sh.pty.write('fg\r');
+    await sh.pty.waitFor('resumed 90x25 raw=true', { from: resumed });
+    await sh.quit();
+  });
+
+  it('a child stopped before it set its SIGCONT handler, which then stops itself: fg continues it again', async () => {
+    const sh = await startShell(bash);
+    await sh.startWrapped('suspend', 'sleepy');
+    const mark = sh.pty.text().length;
+    sh.pty.write('\u001a');
+    await sh.pty.waitFor(/Stopped[\s\S]*PROMPT> /, { from: mark });
+    const resumed = sh.pty.text().length;
+    sh.pty.write('fg\r');
+    await sh.pty.waitFor('resumed 90x25 raw=true', { from: resumed });
+    await sh.quit();
+  });
+
   it('a child in line mode: Ctrl-Z stops it as the terminal would', async () => {
     const sh = await startShell(bash);
     const { child } = await sh.startWrapped('suspend', 'cooked');
