@@ -37,9 +37,10 @@ function canonical(pid: number): boolean {
   return !words.includes('-icanon');
 }
 
-describe('job control around the real claude 2.1.332 in bash', () => {
+// 2.1.332 raises SIGTSTP on its group (discarded under a PTY); 2.1.100 raises SIGSTOP on itself.
+describe.each(['2.1.332', '2.1.100'])('job control around the real claude %s in bash', (version) => {
   it('Ctrl-Z gives the shell the terminal with both stopped; fg brings the session back, raw, and it keeps working', async () => {
-    const claudePath = await ensureClaude('2.1.332');
+    const claudePath = await ensureClaude(version);
     api = await startMockApi({ gate: 'off' });
     home = createClaudeHome({ apiUrl: api.url, auth: 'oauth-subscription' });
     const sh = spawnPty('bash', ['--norc', '--noprofile', '-i'], {
