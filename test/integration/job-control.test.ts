@@ -271,12 +271,11 @@ describe('job control in bash: other ways a program asks to be suspended', () =>
 });
 
 describe('hang-up while suspended', () => {
-  it('ends claude and claude-recover by the hang-up when the terminal closes, nothing left behind', async () => {
+  it('ends claude and claude-recover by the hang-up when the shell goes away, nothing left behind', async () => {
     const sh = await startShell(SHELLS[0] as (typeof SHELLS)[number]);
     const status = path.join(tmp, `status-${sh.pty.pid}`);
-    // A parent that outlives the hang-up records the wrapper's status. bash, hung up, sends its
-    // stopped jobs SIGHUP, then SIGTERM and SIGCONT: either may end them first.
-    sh.pty.write(`bash -c 'trap "" HUP TERM; ${RUN} claude; echo $? > ${status}'\r`);
+    // A parent that outlives the hang-up records the wrapper's status.
+    sh.pty.write(`bash -c 'trap "" HUP; ${RUN} claude; echo $? > ${status}'\r`);
     const text = await sh.pty.waitFor(/pid (\d+) ready/);
     const child = Number(/pid (\d+) ready/.exec(text)?.[1]);
     const wrapper = parentOf(child);
@@ -284,9 +283,11 @@ describe('hang-up while suspended', () => {
     const mark = sh.pty.text().length;
     sh.pty.write('\u001a');
     await sh.pty.waitFor(/Stopped[\s\S]*PROMPT> /, { from: mark });
-    sh.pty.kill('SIGHUP');
+    // The shell dies at once (a hung-up bash may wait for readline before it acts): the job is an
+    // orphaned group with stopped members, and the kernel sends it SIGHUP and SIGCONT.
+    sh.pty.kill('SIGKILL');
     await expect.poll(() => [procState(child), procState(wrapper)], { timeout: 10_000 }).toEqual([null, null]);
-    await expect.poll(() => (existsSync(status) ? readFileSync(status, 'utf8').trim() : null), { timeout: 10_000 }).toMatch(/^(129|143)$/);
+    await expect.poll(() => (existsSync(status) ? readFileSync(status, 'utf8').trim() : null), { timeout: 10_000 }).toBe('129');
   });
 });
 
