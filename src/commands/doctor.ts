@@ -9,6 +9,7 @@ import { installedIn } from '../install/alias.js';
 import { ClaudeNotFoundError, claudeVersion, findClaude } from '../launcher/find-claude.js';
 import { eventsFile } from '../log/sink.js';
 import { claudeConfigDir, tilde } from '../paths.js';
+import { filesCheck } from '../storage/clean.js';
 
 export interface CheckResult {
   name: string;
@@ -31,7 +32,8 @@ Examples:
   $ claude-recover doctor && echo ready
 
 Checks: the real claude (path, version, and whether that version recovers by itself),
-node-pty (loads and opens a PTY), Claude Code's transcript folder, the event log, the
+node-pty (loads and opens a PTY), Claude Code's transcript folder, the event log,
+claude-recover's own files (leftovers of killed runs, the backups' size budget, privacy), the
 config file, and the shell alias. It only reads: nothing is created or changed. Exit
 code 0 only when every check passes.`;
 
@@ -56,6 +58,7 @@ export async function runChecks(env: NodeJS.ProcessEnv): Promise<CheckResult[]> 
     await checkPty(env),
     checkTranscripts(env),
     checkLog(env),
+    { name: 'files', ...(await filesCheck(env, loaded.config.backups.maxBytes)) },
     checkConfig(loaded),
     checkAlias(env),
   ];

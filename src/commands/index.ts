@@ -8,6 +8,7 @@ import { register as log } from './log.js';
 import { register as stats } from './stats.js';
 import { register as config } from './config.js';
 import { register as doctor } from './doctor.js';
+import { register as clean } from './clean.js';
 import { register as installAlias } from './install-alias.js';
 import { register as demo } from './demo.js';
 
@@ -19,6 +20,7 @@ export const commands: Array<(program: Command) => void> = [
   stats,
   config,
   doctor,
+  clean,
   installAlias,
   demo,
 ];

@@ -2,6 +2,7 @@
 // Replaces the base64 images of a session's transcript with short placeholders, after a
 // backup; with --dry-run, only says what it would remove.
 import type { Command } from 'commander';
+import { loadConfig } from '../config/load.js';
 import { stateDir, tilde } from '../paths.js';
 import { checkpoint } from '../recovery/checkpoint.js';
 import { pruneImages, type PrunedRecord, type PruneReport } from '../recovery/prune-images.js';
@@ -88,7 +89,7 @@ export async function pruneImagesCommand(options: PruneCommandOptions = {}): Pro
     out(formatPruneReport(ui, scan, false, format));
     return;
   }
-  const backup = await checkpoint({ transcriptPath: file, sessionId, stateDir: stateDir(env) });
+  const backup = await checkpoint({ transcriptPath: file, sessionId, stateDir: stateDir(env), maxBytes: loadConfig(env).config.backups.maxBytes });
   const report = await pruneImages(file);
   out(formatPruneReport(ui, report, false, format));
   out(ui.labelledPath('Backup of the original: ', tilde(backup.backupPath, env), format.columns));

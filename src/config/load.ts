@@ -57,6 +57,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'detectOnly', env: 'CLAUDE_RECOVER_DETECT_ONLY', type: bool },
   { key: 'log.maxBytes', env: 'CLAUDE_RECOVER_LOG_MAX_BYTES', type: int(1024) },
   { key: 'log.keep', env: 'CLAUDE_RECOVER_LOG_KEEP', type: int(0) },
+  { key: 'backups.maxBytes', env: 'CLAUDE_RECOVER_BACKUPS_MAX_BYTES', type: int(0) },
   { key: 'guard.enabled', env: 'CLAUDE_RECOVER_GUARD', type: bool },
   { key: 'guard.titleRatio', env: 'CLAUDE_RECOVER_GUARD_TITLE_RATIO', type: ratio },
   { key: 'guard.nearMissRatio', env: 'CLAUDE_RECOVER_GUARD_NEAR_MISS_RATIO', type: ratio },

@@ -42,6 +42,10 @@ export interface Config {
     /** How many rotated files to keep. */
     keep: number;
   };
+  backups: {
+    /** The transcript backups together stay under this size (oldest removed first; the newest is always kept). */
+    maxBytes: number;
+  };
   guard: {
     enabled: boolean;
     /** Show the context size in the terminal title past this fraction of the window. */
@@ -70,6 +74,7 @@ export const DEFAULT_CONFIG: Config = {
   allowClear: false,
   detectOnly: false,
   log: { maxBytes: 5 * 1024 * 1024, keep: 3 },
+  backups: { maxBytes: 500 * 1024 * 1024 },
   guard: {
     enabled: true,
     titleRatio: 0.7,

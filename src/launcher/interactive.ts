@@ -7,6 +7,7 @@ import { describeError } from '../errors.js';
 import { attachGuard, type AttachedGuard } from '../guard/attach.js';
 import type { LogSink } from '../log/types.js';
 import { stateDir } from '../paths.js';
+import { sweepLeftoversLater } from '../storage/leftovers.js';
 import type { ChildControl } from '../recovery/types.js';
 import { InteractiveSession } from '../terminal/session.js';
 import { UserTerminal } from '../terminal/tty.js';
@@ -106,6 +107,7 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
   }
   warnings.print = (line) => session.status(`${line}\n`);
   warnings.hold(true);
+  sweepLeftoversLater(env, log);
   state.watcher = watchForGate({ session, warnings, log, config, cwd, env, launchedAt, args, claudePath, state });
   const finished = session.finished.finally(cleanup);
   return { session, finished };

@@ -2,20 +2,24 @@
 // events.jsonl in the state directory with size-bounded rotation, a memory sink for
 // tests, and the reader that `log` and `stats` use.
 import {
-  appendFileSync,
-  chmodSync,
-  mkdirSync,
+  closeSync,
+  fstatSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
+  writeSync,
   type Stats,
 } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { describeError } from '../errors.js';
 import { stateDir } from '../paths.js';
+import { withLockSync } from '../storage/lock.js';
+import { ensurePrivateDirSync, narrowSync, PRIVATE_FILE } from '../storage/private.js';
 import type { LogEntry, LogSink } from './types.js';
 
 export const EVENTS_FILE = 'events.jsonl';
@@ -43,6 +47,13 @@ export interface FileSink extends LogSink {
   readonly failed: boolean;
 }
 
+/**
+ * How long a write waits for another claude-recover that is rotating the log. Holders keep the
+ * lock for about a millisecond; past this the entry is appended without a rotation check, so
+ * the passthrough is never held up for long and no entry is lost.
+ */
+const LOCK_WAIT_MS = 250;
+
 /** A LogSink that appends to events.jsonl; write() never throws. */
 export function createFileSink(options: FileSinkOptions = {}): FileSink {
   const file = options.file ?? eventsFile(options.env ?? process.env);
@@ -52,16 +63,6 @@ export function createFileSink(options: FileSinkOptions = {}): FileSink {
   let failed = false;
   let checkedMode = false;
 
-  const append = (line: string): void => {
-    try {
-      appendFileSync(file, line, { mode: 0o600 });
-    } catch (error) {
-      if (!isErrno(error, 'ENOENT')) throw error;
-      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-      appendFileSync(file, line, { mode: 0o600 });
-    }
-  };
-
   return {
     file,
     get failed() {
@@ -70,21 +71,48 @@ export function createFileSink(options: FileSinkOptions = {}): FileSink {
     write(entry: LogEntry): void {
       try {
         const line = `${JSON.stringify(entry)}\n`;
-        // One stat a write: entries are rare, and another claude-recover may have
-        // appended or rotated since our last write.
-        const stat = statOrNull(file);
-        if (stat && !checkedMode) {
+        if (!checkedMode) {
           checkedMode = true;
-          if ((stat.mode & 0o077) !== 0) tightenMode(file);
+          ensurePrivateDirSync(path.dirname(file));
+          narrowSync(file, PRIVATE_FILE);
         }
-        if (stat && stat.size > 0 && stat.size + Buffer.byteLength(line) > maxBytes) rotate(file, keep);
-        append(line);
+        // Several wrappers share the file: the size check and the rotation happen under a lock,
+        // or two rotating at once would rename over each other's files.
+        withLockSync(`${file}.lock`, { waitMs: LOCK_WAIT_MS }, (held) => {
+          // One stat a write: entries are rare, and another claude-recover may have appended or rotated.
+          const stat = statOrNull(file);
+          if (held && stat && stat.size > 0 && stat.size + Buffer.byteLength(line) > maxBytes) rotate(file, keep);
+          appendLine(file, line);
+        });
       } catch (error) {
         if (!failed) report(`could not write the event log ${file} (${describeError(error)}); claude keeps running, but this session may not be logged`);
         failed = true;
       }
     },
   };
+}
+
+/**
+ * Appends one line (O_APPEND: one write, never interleaved with another writer's). A file that
+ * does not end in a newline (a crash or a full disk cut its last line) gets one first, so the
+ * new entry is not glued onto the broken one.
+ */
+function appendLine(file: string, line: string): void {
+  const fd = openSync(file, 'a+', PRIVATE_FILE);
+  try {
+    const size = fstatSync(fd).size;
+    let text = line;
+    if (size > 0) {
+      const last = Buffer.alloc(1);
+      readSync(fd, last, 0, 1, size - 1);
+      if (last[0] !== 0x0a) text = `\n${line}`;
+    }
+    const bytes = Buffer.from(text);
+    let offset = 0;
+    while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export interface MemorySink extends LogSink {
@@ -97,17 +125,14 @@ export function createMemorySink(): MemorySink {
   return { entries, write: (entry) => void entries.push(entry) };
 }
 
-/** Shifts events.jsonl → .1 → .2 …, dropping files past `keep`. */
+/** Shifts events.jsonl → .1 → .2 …, dropping files past `keep` (only the files that exist are renamed). */
 export function rotate(file: string, keep: number): void {
   for (const old of rotatedFiles(file)) {
     if (old.index >= keep) removeIfExists(old.path);
+    else renameIfExists(old.path, `${file}.${old.index + 1}`);
   }
-  if (keep <= 0) {
-    removeIfExists(file);
-    return;
-  }
-  for (let i = keep - 1; i >= 1; i--) renameIfExists(`${file}.${i}`, `${file}.${i + 1}`);
-  renameIfExists(file, `${file}.1`);
+  if (keep <= 0) removeIfExists(file);
+  else renameIfExists(file, `${file}.1`);
 }
 
 /** The rotated files beside `file`, oldest (highest number) first. */
@@ -227,15 +252,6 @@ function statOrNull(file: string): Stats | null {
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return null;
     throw error;
-  }
-}
-
-/** Best effort: the log holds session ids and paths, so it should be private. */
-function tightenMode(file: string): void {
-  try {
-    chmodSync(file, 0o600);
-  } catch {
-    // Not ours to change (another user's file); writing may still work.
   }
 }
 

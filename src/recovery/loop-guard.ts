@@ -1,7 +1,10 @@
 // At most N recoveries per session per M minutes, remembered in the state dir so that a
 // restarted wrapper (or `claude-recover recover` by hand) still counts the earlier ones.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+// Two wrappers may claim at the same moment: read, decide and write happen under a lock.
+import { open, readFile, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
+import { withLock } from '../storage/lock.js';
+import { ensurePrivateDir, PRIVATE_FILE } from '../storage/private.js';
 
 export type GuardKind = 'recover' | 'case-b';
 
@@ -43,10 +46,14 @@ async function load(file: string): Promise<StoreFile> {
   return { version: 1, attempts: {} };
 }
 
+/** How long a claim waits for another recovery's claim (each holds the lock for milliseconds). */
+const LOCK_WAIT_MS = 5_000;
+
 async function save(file: string, store: StoreFile): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  await ensurePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w');
+  await unlink(tmp).catch(() => undefined);
+  const handle = await open(tmp, 'wx', PRIVATE_FILE);
   try {
     await handle.writeFile(`${JSON.stringify(store)}\n`);
     await handle.sync();
@@ -70,6 +77,13 @@ export class LoopGuard {
    * right away (an attempt counts whether or not it works: a failing loop must stop too).
    */
   async claim(kind: GuardKind, session: string, max: number = this.max): Promise<GuardDecision> {
+    return withLock(`${this.file}.lock`, { waitMs: LOCK_WAIT_MS }, async (held) => {
+      if (!held) throw new Error(`expected to lock ${this.file} within ${LOCK_WAIT_MS / 1000} s, got it held by another claude-recover`);
+      return this.claimLocked(kind, session, max);
+    });
+  }
+
+  private async claimLocked(kind: GuardKind, session: string, max: number): Promise<GuardDecision> {
     const store = await load(this.file);
     const now = this.now();
     const since = now - this.windowMinutes * 60_000;

@@ -1,8 +1,13 @@
 // Replaces the base64 image blocks of a transcript with short text placeholders, streaming
 // line by line: a new file is written next to the old one, checked, and renamed over it.
 import { constants } from 'node:fs';
-import { open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { UserError } from '../errors.js';
+import { pruneLeftovers, removeLeftovers } from '../storage/leftovers.js';
+import { PRIVATE_FILE } from '../storage/private.js';
+import { explainWriteError } from '../storage/write-errors.js';
+import { transcriptWriterPid } from '../transcript/locate.js';
 import { readLines } from '../transcript/lines.js';
 import { formatBytes } from '../ui/bytes.js';
 import { imageBlocks, parseRecord, type TranscriptRecord } from '../transcript/records.js';
@@ -103,18 +108,11 @@ class Output {
 
 const NEWLINE = Buffer.from('\n');
 
-/** Removes temporary files a killed prune left next to this transcript. */
+/** Removes temporary files a killed prune left next to this transcript (a running prune's stays). */
 export async function removeStalePruneFiles(file: string): Promise<number> {
-  const dir = path.dirname(file);
   const prefix = `${path.basename(file)}.prune-`;
-  let removed = 0;
-  for (const name of await readdir(dir)) {
-    if (name.startsWith(prefix) && name.endsWith('.tmp')) {
-      await unlink(path.join(dir, name)).catch(() => undefined);
-      removed++;
-    }
-  }
-  return removed;
+  const mine = (await pruneLeftovers(path.dirname(file))).filter((item) => path.basename(item.path).startsWith(prefix));
+  return (await removeLeftovers(mine)).length;
 }
 
 async function fsyncDir(dir: string): Promise<void> {
@@ -156,7 +154,8 @@ export async function pruneImages(file: string, options: PruneOptions = {}): Pro
   const original = new ChainTracker();
   let renamed = false;
   try {
-    if (!options.dryRun) handle = await open(tmp, 'wx', before.mode & 0o7777);
+    // The whole conversation: private, as Claude Code writes its transcripts (0600).
+    if (!options.dryRun) handle = await open(tmp, 'wx', PRIVATE_FILE);
     const out = new Output(handle);
     let lineNumber = 0;
     let probedWrite = false;
@@ -204,7 +203,10 @@ export async function pruneImages(file: string, options: PruneOptions = {}): Pro
     // The original must not have changed meanwhile (the CLI is stopped, but check anyway).
     const now = await stat(file);
     if (now.size !== before.size || now.mtimeMs !== before.mtimeMs) {
-      throw new Error(`expected ${file} to stay unchanged while pruning, got size ${before.size} → ${now.size}`);
+      const pid = transcriptWriterPid(file);
+      throw new UserError(
+        `the session is being written by a running claude${pid === null ? '' : ` (pid ${pid})`}; stop it first, then run this again (${file} changed from ${before.size} to ${now.size} bytes while it was pruned, and was left as it is)`,
+      );
     }
     const integrity = await checkIntegrity(tmp);
     const problem = sameIntegrity(original.report(), integrity);
@@ -217,6 +219,10 @@ export async function pruneImages(file: string, options: PruneOptions = {}): Pro
     await fsyncDir(path.dirname(file));
     report.written = true;
     return report;
+  } catch (error) {
+    // Reading the transcript itself is not a matter of the folder.
+    if ((error as NodeJS.ErrnoException).path === file) throw error;
+    throw explainWriteError(error, 'the project folder', path.dirname(file));
   } finally {
     await handle?.close().catch(() => undefined);
     if (!renamed) await unlink(tmp).catch(() => undefined);

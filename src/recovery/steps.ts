@@ -136,6 +136,7 @@ function checkpointStep(request: RecoveryRequest, transcriptPath: string, stateD
         stateDir,
         now: new Date((deps.now ?? Date.now)()),
         probe: deps.probe,
+        maxBytes: deps.config.backups.maxBytes,
       });
       return { ok: true, detail: `backup ${state.backup.backupPath} (${state.backup.size} bytes)` };
     },

@@ -6,6 +6,7 @@ import type * as NodePty from '@lydell/node-pty';
 import { describeError } from '../errors.js';
 import type { ChildControl, StopResult } from '../recovery/types.js';
 import { Utf8Stream } from './decode.js';
+import { JobControl } from './job-control.js';
 import { exitStatus, spawnChild, type ChildExit, type ChildPty } from './pty.js';
 import type { UserTerminal } from './tty.js';
 
@@ -72,7 +73,10 @@ export class InteractiveSession implements ChildControl {
   readonly finished: Promise<number>;
 
   private readonly onInput = (data: Buffer): void => {
-    if (this.child !== null && !this.holding) return this.send(data);
+    if (this.child !== null && !this.holding) {
+      this.send(data);
+      return this.jobs.forwarded(data);
+    }
     // Ctrl-C while recovery works with no child on screen cancels it; it is not held.
     if (this.child === null && this.onInterrupt !== null && data.includes(0x03)) return this.onInterrupt();
     this.held.push(data);
@@ -92,10 +96,33 @@ export class InteractiveSession implements ChildControl {
     else this.finish(128 + (SIGNAL_NUMBERS[signal] ?? 0));
   };
 
+  /** Ctrl-Z and `fg`: see job-control.ts. */
+  private readonly jobs: JobControl;
+
   constructor(private readonly options: SessionOptions) {
     this.finished = new Promise((resolve) => {
       this.resolveFinished = resolve;
     });
+    const { terminal } = options;
+    this.jobs = new JobControl(
+      {
+        child: () => (this.child === null || this.holding ? null : { pid: this.child.pid, slave: this.child.slave }),
+        drainChild: () => this.child?.drain(),
+        releaseTerminal: () => {
+          terminal.restore();
+          terminal.input.pause();
+        },
+        retakeTerminal: () => {
+          if (this.isFinished) return;
+          terminal.restore(); // whatever the shell set while we were stopped
+          terminal.enterRaw();
+          terminal.input.resume();
+          terminal.refreshSize();
+          this.onResize();
+        },
+      },
+      options.warn,
+    );
   }
 
   /** Takes over the terminal and starts claude with these arguments. */
@@ -106,6 +133,7 @@ export class InteractiveSession implements ChildControl {
     terminal.input.resume();
     terminal.output.on('resize', this.onResize);
     for (const signal of RELAYED_SIGNALS) process.on(signal, this.onSignal);
+    this.jobs.start();
     this.spawn(args);
   }
 
@@ -230,6 +258,7 @@ export class InteractiveSession implements ChildControl {
     terminal.input.pause();
     terminal.output.off('resize', this.onResize);
     for (const signal of RELAYED_SIGNALS) process.off(signal, this.onSignal);
+    this.jobs.stop();
     this.child?.kill('SIGHUP');
     this.resolveFinished(status);
   }
@@ -335,6 +364,9 @@ export class InteractiveSession implements ChildControl {
     const held = this.held;
     this.held = [];
     if (this.child === null) return;
-    for (const data of held) this.send(data);
+    for (const data of held) {
+      this.send(data);
+      this.jobs.forwarded(data);
+    }
   }
 }

@@ -20,6 +20,18 @@ export class UserTerminal {
   }
 
   /**
+   * Asks the terminal for its size again: a resize made while claude-recover was stopped sent
+   * its SIGWINCH to the shell, not to us. Node's own refresh (a 'resize' event if it changed).
+   */
+  refreshSize(): void {
+    try {
+      (this.output as unknown as { _refreshSize?: () => void })._refreshSize?.();
+    } catch {
+      // Not a terminal any more.
+    }
+  }
+
+  /**
    * Raw mode on the input. setRawMode keeps OPOST/ONLCR on (libuv forces ONLCR), which
    * would turn the child's \n into \r\n a second time and cost a quarter of the
    * throughput, so output post-processing is switched off with stty on the output's tty.

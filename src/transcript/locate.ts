@@ -144,7 +144,44 @@ export function readPidFile(pid: number, env: Env = process.env): { sessionId: s
  * it, whose process exists), or null. The id is compared as given (it may be one the user typed).
  */
 export function liveSessionPid(sessionId: string, env: Env = process.env): number | null {
-  const dir = sessionsDir(env);
+  return livePidIn(sessionsDir(env), sessionId);
+}
+
+/**
+ * The pid of a running claude that writes this transcript, when it can be told: the session's
+ * pid file (2.1.330+; Claude's config folder is three levels above the transcript), or, on
+ * Linux, a process holding the file open. Null when neither says.
+ */
+export function transcriptWriterPid(file: string): number | null {
+  const configDir = path.dirname(path.dirname(path.dirname(file)));
+  const fromPidFile = livePidIn(path.join(configDir, 'sessions'), path.basename(file, '.jsonl'));
+  if (fromPidFile !== null) return fromPidFile;
+  let pids: string[];
+  try {
+    pids = fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
+  } catch {
+    return null;
+  }
+  const target = path.resolve(file);
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (fs.readlinkSync(`/proc/${pid}/fd/${fd}`) === target) return Number(pid);
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  }
+  return null;
+}
+
+function livePidIn(dir: string, sessionId: string): number | null {
   let names: string[];
   try {
     names = fs.readdirSync(dir);

@@ -44,11 +44,12 @@ describe('claude-recover doctor', () => {
     expect(result.stderr).toBe('');
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines.slice(0, 6).map((l) => l.slice(0, 14))).toEqual([
+    expect(lines.slice(0, 7).map((l) => l.slice(0, 14))).toEqual([
       '✓ claude      ',
       '✓ node-pty    ',
       '✓ transcripts ',
       '✓ log         ',
+      '✓ files       ',
       '✓ config      ',
       '✓ alias       ',
     ]);
@@ -59,6 +60,7 @@ describe('claude-recover doctor', () => {
     expect(line(result.stdout, 'transcripts')).toBe('✓ transcripts ~/.claude/projects (1 project)');
     expect(line(result.stdout, 'log')).toBe('✓ log         ~/.local/state/claude-recover/events.jsonl can be created (it does not exist yet)');
     expect(line(result.stdout, 'alias')).toBe('✓ alias       installed in ~/.bashrc');
+    expect(line(result.stdout, 'files')).toBe('✓ files       backups 0 B of 500 MiB (0 files) in ~/.local/state/claude-recover/backups');
   });
 
   it('says an older claude does not recover by itself', async () => {
@@ -86,7 +88,7 @@ describe('claude-recover doctor', () => {
     expect(out).toContain('              config.json: allowClear: expected true or false, got "yes"; using the default false\n');
     expect(line(out, 'alias')).toBe('✗ alias       not installed: typing `claude` runs it without recovery');
     expect(out).toContain('fix: claude-recover install-alias');
-    expect(out.trimEnd().split('\n').at(-1)).toBe('4 of 6 checks failed.');
+    expect(out.trimEnd().split('\n').at(-1)).toBe('4 of 7 checks failed.');
   });
 
   it('fails when claude gives no version', async () => {
@@ -166,7 +168,7 @@ describe('claude-recover doctor', () => {
     expect(tty).toContain('\u001b[32m✓\u001b[39m claude');
     expect(tty).toContain('\u001b[31m✗\u001b[39m alias');
     expect(tty).toContain('\u001b[33mfix:\u001b[39m claude-recover install-alias');
-    expect(tty).toContain('\u001b[31m1 of 6 checks failed.\u001b[39m');
+    expect(tty).toContain('\u001b[31m1 of 7 checks failed.\u001b[39m');
     expect(noColor).toContain('✗ alias');
     expect(noColor).not.toContain('\u001b[');
     expect(piped).toContain('✗ alias');

@@ -19,7 +19,7 @@ afterEach(() => home.cleanup());
 describe('the program', () => {
   it('registers every command', () => {
     const names = buildProgram().commands.map((c) => c.name());
-    expect(names).toEqual(['run', 'recover', 'prune-images', 'log', 'stats', 'config', 'doctor', 'install-alias', 'uninstall-alias', 'demo']);
+    expect(names).toEqual(['run', 'recover', 'prune-images', 'log', 'stats', 'config', 'doctor', 'clean', 'install-alias', 'uninstall-alias', 'demo']);
   });
 
   it('documents the exit codes in --help', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,22 @@ describe('file sink', () => {
     sink.write(nearMiss(2));
     expect(lines(eventsFile(env))).toHaveLength(1);
     expect(lines(`${eventsFile(env)}.1`)).toHaveLength(1);
+  });
+
+  it('starts a new line when the file ends in a cut-off line, so neither entry is glued to the other', () => {
+    const file = eventsFile(env);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(nearMiss(1))}\n{"ts":"2025-01-01T00:02:00.000Z","type":"near-`);
+    createFileSink({ env }).write(nearMiss(3));
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n')).toEqual([JSON.stringify(nearMiss(1)), '{"ts":"2025-01-01T00:02:00.000Z","type":"near-', JSON.stringify(nearMiss(3)), '']);
+    expect(readEntries(env)).toEqual([nearMiss(1), nearMiss(3)]);
+  });
+
+  it('leaves no lock file behind', () => {
+    const sink = createFileSink({ env, maxBytes: 10, keep: 5 });
+    for (let i = 0; i < 3; i++) sink.write(nearMiss(i));
+    expect(readdirSync(path.dirname(eventsFile(env))).sort()).toEqual(['events.jsonl', 'events.jsonl.1', 'events.jsonl.2']);
   });
 
   it('reports a write failure once and never throws', () => {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -86,14 +87,6 @@ describe('pruneImages', () => {
     expect(text.slice(0, -60).includes('"type":"image","source"')).toBe(false);
   });
 
-  it('keeps the file mode', async () => {
-    const file = home.transcript('s5');
-    writeTranscript(file, syntheticTranscript({ turns: 2, imageEvery: 1 }));
-    chmodSync(file, 0o600);
-    await pruneImages(file);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-  });
-
   it('respects a minimum image size', async () => {
     const file = home.transcript('s6');
     writeTranscript(file, syntheticTranscript({ turns: 2, imageEvery: 1, imageChars: 100 }));
@@ -101,12 +94,22 @@ describe('pruneImages', () => {
     expect((await pruneImages(file, { minBase64Chars: 100 })).images).toBe(2);
   });
 
-  it('removes leftovers of a killed prune', async () => {
+  it('removes leftovers of a killed prune, not the file of a prune still running elsewhere', async () => {
     const file = home.transcript('s7');
     writeTranscript(file, syntheticTranscript({ turns: 2, imageEvery: 1 }));
-    writeFileSync(`${file}.prune-1-2.tmp`, 'partial');
+    const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString());
+    writeFileSync(`${file}.prune-${dead}-2.tmp`, 'partial');
+    writeFileSync(`${file}.prune-${process.ppid}-3.tmp`, 'being written');
     await pruneImages(file);
-    expect(readdirSync(home.projectDir)).toEqual(['s7.jsonl']);
+    expect(readdirSync(home.projectDir).sort()).toEqual(['s7.jsonl', `s7.jsonl.prune-${process.ppid}-3.tmp`]);
+  });
+
+  it('writes the pruned transcript 0600, as Claude Code writes its own', async () => {
+    const file = home.transcript('s8');
+    writeTranscript(file, syntheticTranscript({ turns: 2, imageEvery: 1 }));
+    chmodSync(file, 0o644);
+    expect((await pruneImages(file)).written).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 
