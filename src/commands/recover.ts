@@ -17,7 +17,10 @@ import { recoverOccurrence } from '../recovery/recover.js';
 import { findTypedTranscript, liveSessionPid, newestTranscript, projectDir, projectDirName } from '../transcript/locate.js';
 import { caseASteps, describeSteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
 import { sessionFacts } from '../recovery/transcript-scan.js';
-import type { ChildControl, StopResult } from '../recovery/types.js';
+import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
+import { renderProgress } from '../terminal/status.js';
+import { coloursFor } from '../ui/colour.js';
+import { terminalColumns } from '../ui/width.js';
 
 export interface RecoverCommandOptions {
   session?: string;
@@ -60,7 +63,8 @@ export class ByHandControl implements ByHandTerminal {
     return { exitCode: null, signal: null, how: 'already-exited', timedOut: false };
   }
 
-  async respawn(args: string[]): Promise<void> {
+  async respawn(args: string[], options: RespawnOptions = {}): Promise<void> {
+    this.progress(null);
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       this.pending = args;
       return;
@@ -76,6 +80,7 @@ export class ByHandControl implements ByHandTerminal {
       config: this.config,
       log: this.log,
       warnings: new Warnings(),
+      notice: options.notice,
     });
     if (started === null) {
       this.pending = args;
@@ -93,18 +98,31 @@ export class ByHandControl implements ByHandTerminal {
     await this.session?.typeInput(text, submit);
   }
 
-  status(line: string): void {
+  /** One row on stderr, redrawn in place on a terminal; one line per step when piped. */
+  progress(update: Progress | null): void {
     if (this.session?.childRunning) return;
+    if (update === null) {
+      if (this.statusShown) process.stderr.write('\r\u001b[2K');
+      this.statusShown = false;
+      return;
+    }
+    const row = renderProgress(update, Date.now() - update.since, terminalColumns(process.stderr), '·', coloursFor(process.stderr));
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r\u001b[2K${line}`);
-      this.statusShown = line !== '' && !line.endsWith('\n');
-    } else if (line.trim() !== '') {
-      process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
+      process.stderr.write(`\r\u001b[2K${row}`);
+      this.statusShown = true;
+    } else {
+      process.stderr.write(`${row}\n`);
     }
   }
 
+  notify(notice: Notice): void {
+    if (this.session?.childRunning) return this.session.notify(notice);
+    this.progress(null);
+    process.stderr.write(`${notice.text.join('\n')}\n`);
+  }
+
   async finished(): Promise<number | null> {
-    if (this.statusShown) process.stderr.write('\n');
+    this.progress(null);
     if (this.pending) {
       process.stderr.write(`claude-recover: not a terminal, so claude was not started; resume with:\n  cd ${shellLine([this.cwd])} && ${shellLine(['claude', ...this.pending])}\n`);
       return ExitCode.ok;
@@ -228,7 +246,6 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     stateDir: state,
     env,
     skipLoopGuard: true,
-    spinnerMs: process.stderr.isTTY ? 120 : 0,
   });
   if (!result.noticeShown && result.notice) warn(result.notice.replace(/^claude-recover: /, ''));
   try {

@@ -86,6 +86,12 @@ export interface MockApiOptions {
   promptTooLong?: boolean;
   /** Keep each request's parsed body in the log (debugging). */
   recordBodies?: boolean;
+  /**
+   * Milliseconds before the gate's 429 is sent: the refused request stays in flight this long,
+   * so a person can queue a message behind it (the CLI sends a queued message right after the
+   * refusal). Default 0.
+   */
+  gateDelayMs?: number;
 }
 
 export interface MockApi {
@@ -314,11 +320,16 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     const gated = kind === 'chat' || kind === 'compaction';
     const gate = opt.gate();
     if (gated && (betas.includes(GATE_BETA) || options.gateWithoutBeta === true) && (gate === 'always' || (gate === 'over-window' && tokens > opt.window()))) {
-      sendJson(429, {
-        type: 'error',
-        error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
-        request_id: requestId,
-      }, options.gateShouldRetry === undefined ? {} : { 'x-should-retry': String(options.gateShouldRetry) });
+      const refuse = (): void =>
+        sendJson(429, {
+          type: 'error',
+          error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
+          request_id: requestId,
+        }, options.gateShouldRetry === undefined ? {} : { 'x-should-retry': String(options.gateShouldRetry) });
+      entry.status = 429;
+      const wait = options.gateDelayMs ?? 0;
+      if (wait > 0) setTimeout(() => !res.destroyed && refuse(), wait).unref();
+      else refuse();
       return;
     }
 

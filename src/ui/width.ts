@@ -23,3 +23,38 @@ export function terminalColumns(stream: { isTTY?: boolean; columns?: number }, e
   const fromEnv = Number(env.COLUMNS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : 80;
 }
+
+/**
+ * `text` broken into lines of at most `columns` display columns, at spaces where it can be
+ * (a word longer than a line is cut); existing line breaks are kept. For plain text (no
+ * escape sequences): colour is added after wrapping.
+ */
+export function wrapWidth(text: string, columns: number): string[] {
+  const width = Math.max(1, columns);
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      const candidate = line === '' ? word : `${line} ${word}`;
+      if (stringWidth(candidate) <= width) {
+        line = candidate;
+        continue;
+      }
+      if (line !== '') lines.push(line);
+      line = word;
+      // A word wider than the line: cut it, a display column at a time.
+      while (stringWidth(line) > width) {
+        let head = '';
+        for (const char of line) {
+          if (stringWidth(head + char) > width) break;
+          head += char;
+        }
+        if (head === '') head = Array.from(line)[0] ?? '';
+        lines.push(head);
+        line = line.slice(head.length);
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}

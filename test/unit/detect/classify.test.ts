@@ -14,7 +14,7 @@ const { patterns } = compilePatterns();
 const T = Date.parse('2026-11-24T02:00:00Z');
 
 describe('decideCase', () => {
-  const figures = { contextTokens: 190_000, pendingTokens: 0, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply' as const };
+  const figures = { contextTokens: 190_000, pendingTokens: 0, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply' as const, requestCarried1M: null };
 
   it('A at or above caseAMinTokens, counting what was added since the last reply', () => {
     expect(decideCase('main-error', figures, thresholds)).toMatchObject({ case: 'A', reason: 'context 190000 + ~0 pending >= 150000, [1m] model' });
@@ -24,7 +24,7 @@ describe('decideCase', () => {
 
   it('B below it, and for the first request', () => {
     expect(decideCase('main-error', { ...figures, contextTokens: 149_999 }, thresholds)).toMatchObject({ case: 'B', reason: expect.stringMatching(/149999 \+ ~0 pending < 150000/) });
-    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'none' }, thresholds)).toMatchObject({ case: 'B', reason: expect.stringMatching(/first request/) });
+    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'none', requestCarried1M: null }, thresholds)).toMatchObject({ case: 'B', reason: expect.stringMatching(/first request/) });
   });
 
   it('follows the configured threshold', () => {
@@ -32,7 +32,7 @@ describe('decideCase', () => {
   });
 
   it('A when the reply lies beyond the scan limit of a huge file', () => {
-    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'scan-limit' }, thresholds).case).toBe('A');
+    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'scan-limit', requestCarried1M: null }, thresholds).case).toBe('A');
   });
 
   it('C for every kind of content, whatever the size', () => {
@@ -91,7 +91,7 @@ describe('contextBeforeGate: the figures from the transcript', () => {
 
   it('the last main reply, not a subagent one, plus what was added since', () => {
     write(replyLine(120_000, T), userLine('x'.repeat(40_000), T + 1), replyLine(5_000, T + 2, { sidechain: true }), toolResultLine('y'.repeat(80_000), T + 3), gateLine(T + 4));
-    expect(contextBeforeGate(file)).toEqual({ contextTokens: 120_000, pendingTokens: 30_000, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply' });
+    expect(contextBeforeGate(file)).toEqual({ contextTokens: 120_000, pendingTokens: 30_000, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply', requestCarried1M: null });
     expect(classifyOccurrence(file, 'main-error', thresholds).case).toBe('A');
   });
 
@@ -114,7 +114,7 @@ describe('contextBeforeGate: the figures from the transcript', () => {
 
   it('no reply at all: the first request', () => {
     write(userLine('hi', T), gateLine(T + 1));
-    expect(contextBeforeGate(file)).toMatchObject({ contextTokens: null, source: 'none' });
+    expect(contextBeforeGate(file)).toMatchObject({ contextTokens: null, source: 'none', requestCarried1M: null });
   });
 });
 
