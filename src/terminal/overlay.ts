@@ -81,6 +81,17 @@ export class TerminalOverlay {
     this.synced = false;
   }
 
+  /**
+   * The stream has been quiet for a while: a program that draws does not stop inside a
+   * sequence, so it sits at a boundary; what waits is written.
+   */
+  quiet(): void {
+    if (this.disposed || this.synced) return;
+    this.boundary.reset();
+    this.synced = true;
+    if (this.pending) this.flush();
+  }
+
   /** Shows `text` as the title, or (null) gives the title back to the child and the user. */
   setTitle(text: string | null): void {
     if (this.disposed || text === this.desired) return;

@@ -39,6 +39,8 @@ const MIN_PIN_ROWS = 8;
 /** After the child's rows change it repaints; the pinned rows are drawn once it is done. */
 const REPAINT_MS = 150;
 const REDRAW_DEBOUNCE_MS = 60;
+/** A child quiet this long sits between sequences (see TerminalOverlay.quiet). */
+const QUIET_MS = 150;
 
 /** `claude-haiku-4-5-20251001` → `haiku-4-5`: what a narrow row has room for. */
 export function shortModel(model: string): string {
@@ -125,6 +127,7 @@ export class StatusWriter {
   private pinned: Pinned | null = null;
   private reserved = 0;
   private redrawTimer: NodeJS.Timeout | null = null;
+  private quietTimer: NodeJS.Timeout | null = null;
   private drawnRows = 0;
   // The title.
   private readonly titles: Record<TitleOwner, string | null> = { recovery: null, guard: null };
@@ -161,6 +164,7 @@ export class StatusWriter {
   childOutput(chunk: Buffer): void {
     this.overlay.onOutput(chunk);
     if (this.pinned) this.scheduleRedraw(REDRAW_DEBOUNCE_MS);
+    if (this.quietTimer !== null) this.quietTimer.refresh();
     this.update();
   }
 
@@ -310,6 +314,7 @@ export class StatusWriter {
       if (!pinned || !this.childOnScreen) return;
       this.overlay.insert(this.pinnedBytes(pinned.rows, pinned.rows.length));
       this.drawnRows = pinned.rows.length;
+      this.update();
     }, ms);
     this.redrawTimer.unref();
   }
@@ -351,6 +356,7 @@ export class StatusWriter {
     this.progress(null);
     this.pinned = null;
     this.clearRedraw();
+    if (this.quietTimer) clearTimeout(this.quietTimer);
     this.overlay.dispose();
     this.disposed = true;
     this.tracking = false;
@@ -359,8 +365,16 @@ export class StatusWriter {
   private update(): void {
     const wasTracking = this.tracking;
     this.tracking = !this.disposed && (this.guardAttached || this.titleEverShown || this.pinned !== null || this.overlay.pending);
-    // Fed from here on, mid-stream: the overlay waits until it knows where the stream is.
+    // Fed from here on, mid-stream: the overlay waits until it knows where the stream is,
+    // from a chunk with an ESC in it or from the child being quiet.
     if (this.tracking && !wasTracking && this.childOnScreen && !this.guardAttached) this.overlay.resync();
+    if (this.overlay.pending && this.childOnScreen && this.quietTimer === null) {
+      this.quietTimer = setTimeout(() => {
+        this.quietTimer = null;
+        this.overlay.quiet();
+      }, QUIET_MS);
+      this.quietTimer.unref();
+    }
   }
 
   /** Our own row and lines: straight out while the screen is ours, else between the child's sequences. */

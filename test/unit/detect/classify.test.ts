@@ -130,8 +130,25 @@ describe.skipIf(real.length === 0)('real transcripts: the error record is recogn
       expect(mentions.filter((found) => found !== null && found.kind !== 'main-error')).toEqual([]);
       const classification = classifyOccurrence(path.join(REAL, name), 'main-error', thresholds);
       expect(classification.case).toBe(name.includes('caseB') ? 'B' : 'A');
+      // 2.1.330 writes an api-request record per request: the refused one carried the 1M
+      // beta (the session ran a [1m] model). 2.1.200 and 2.1.100 write none: not known.
+      expect(classification.requestCarried1M).toBe(name.startsWith('2.1.330') ? true : null);
     });
   }
+
+  it('a refused request without the 1M beta says so, in the figures and the reason', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cr-classify-beta-'));
+    try {
+      const source = fs.readFileSync(path.join(REAL, '2.1.330-oauth-sub-70-caseB-gate.jsonl'), 'utf8');
+      expect(source).toContain('"context-1m-2025-08-07"');
+      const file = path.join(dir, 'standard.jsonl');
+      fs.writeFileSync(file, source.replace(/"context-1m-2025-08-07",?/g, ''));
+      const classification = classifyOccurrence(file, 'main-error', thresholds);
+      expect(classification).toMatchObject({ case: 'B', requestCarried1M: false, requestedModel: 'claude-sonnet-4-6', reason: expect.stringContaining('no 1M beta') });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('the quoting session has the words only in assistant text', () => {
     for (const name of fs.readdirSync(REAL).filter((file) => file.endsWith('-quote.jsonl'))) {
