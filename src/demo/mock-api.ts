@@ -92,6 +92,8 @@ export interface MockApiOptions {
    * refusal). Default 0.
    */
   gateDelayMs?: number;
+  /** Milliseconds before an accepted compaction is answered (a real one takes a while). Default 0. */
+  compactionDelayMs?: number;
 }
 
 export interface MockApi {
@@ -383,17 +385,24 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     const id = `msg_mock${String(counter).padStart(6, '0')}`;
     const responseModel = model ?? 'claude-sonnet-4-6';
 
+    const firstDelay = kind === 'compaction' ? (options.compactionDelayMs ?? 0) : 0;
+    const later = (send: () => void): void => {
+      if (firstDelay > 0) setTimeout(() => !res.destroyed && send(), firstDelay).unref();
+      else send();
+    };
     if (body.stream !== true) {
-      sendJson(200, {
-        id,
-        type: 'message',
-        role: 'assistant',
-        model: responseModel,
-        content: [{ type: 'text', text }],
-        stop_reason: 'end_turn',
-        stop_sequence: null,
-        usage: { ...usage, output_tokens: outputTokens },
-      });
+      later(() =>
+        sendJson(200, {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: responseModel,
+          content: [{ type: 'text', text }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: outputTokens },
+        }),
+      );
       return;
     }
 
@@ -446,7 +455,7 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       if (delay > 0) setTimeout(() => writeFrom(index + 1), delay);
       else writeFrom(index + 1);
     };
-    writeFrom(0);
+    later(() => writeFrom(0));
   }
 
   await new Promise<void>((resolve, reject) => {

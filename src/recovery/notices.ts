@@ -89,13 +89,13 @@ export function oneMillionRefusedNotice(facts: { model: string; contextTokens?: 
  * the model, so nothing is restarted (a restart cannot change it).
  */
 export function accountRefusedNotice(facts: { contextTokens?: number | null; model?: string | null; promptInBox: boolean }): Notice {
-  const model = facts.model ? ` with ${facts.model}` : '';
+  const what = [facts.model, typeof facts.contextTokens === 'number' ? `${Math.round(facts.contextTokens / 1000)}K tokens` : null].filter(Boolean).join(', ');
   return {
     tone: 'warning',
     headline: 'claude-recover: the account was refused a standard-context request; nothing restarted',
     text: [
-      `claude-recover: the API refused a standard-context request${model} (no 1M beta${typeof facts.contextTokens === 'number' ? `, ${Math.round(facts.contextTokens / 1000)}K tokens of context` : ''}) with the ${GATE} error. That comes from the account, not this session: compacting or restarting would not change it, so nothing was restarted${facts.promptInBox ? ' and your prompt is in the box' : ''}.`,
-      `Check: usage credits at ${USAGE_SETTINGS}, your plan, /login to refresh the login. Known upstream: ${UPSTREAM_ISSUE}`,
+      `claude-recover: the account was refused a standard-context request (no 1M beta${what ? `; ${what}` : ''}). It is the account, not this session: compacting or a restart cannot help, so nothing was restarted${facts.promptInBox ? '; your prompt is in the box' : ''}.`,
+      `Check: usage credits (${USAGE_SETTINGS}), your plan, /login to refresh the login. Known issue: ${UPSTREAM_ISSUE}`,
     ],
   };
 }

@@ -434,9 +434,9 @@ export class InteractiveSession implements ChildControl {
     this.showInSession(notice);
   }
 
-  /** Pins the notice under the running child; when it cannot be, it is said after claude. */
+  /** Pins the notice under the running child; when it cannot be (or only in part), it is also said after claude. */
   private showInSession(notice: Notice): void {
-    if (!this.status.pin(notice)) this.options.warn(noticeMessage(notice).replace(/^claude-recover: /, ''));
+    if (this.status.pin(notice) !== 'whole') this.options.warn(noticeMessage(notice).replace(/^claude-recover: /, ''));
   }
 
   /**

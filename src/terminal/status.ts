@@ -107,6 +107,11 @@ export function pinnedRows(notice: Notice, cols: number, maxRows: number): { row
   return { rows: kept, cut: true };
 }
 
+/** A pinned notice takes at most a third of the terminal. */
+function maxPinnedRows(rows: number): number {
+  return Math.max(1, Math.min(Math.floor(rows / 3), rows - 6));
+}
+
 interface Pinned {
   notice: Notice;
   rows: string[];
@@ -245,16 +250,18 @@ export class StatusWriter {
   // The pinned notice (a child on screen).
 
   /**
-   * Pins `notice` under the child's screen until the next keystroke. False when it cannot be
-   * (no child on screen, a terminal too small): the caller shows it another way.
+   * Pins `notice` under the child's screen until the next keystroke: 'whole', or 'cut' when
+   * it has more rows than a third of the terminal. False when it cannot be (no child on
+   * screen, a terminal too small): the caller shows it another way.
    */
-  pin(notice: Notice): boolean {
+  pin(notice: Notice): 'whole' | 'cut' | false {
     if (!this.childOnScreen || this.disposed) return false;
-    if (this.options.size().rows < MIN_PIN_ROWS) return false;
+    const { cols, rows } = this.options.size();
+    if (rows < MIN_PIN_ROWS) return false;
     this.pinned = { notice, rows: [] };
     this.layoutPinned();
     this.update();
-    return true;
+    return pinnedRows(notice, cols, maxPinnedRows(rows)).cut ? 'cut' : 'whole';
   }
 
   /** Whether a notice is pinned now. */
@@ -282,8 +289,7 @@ export class StatusWriter {
       this.unpin();
       return;
     }
-    const maxRows = Math.max(1, Math.min(Math.floor(rows / 3), rows - 6));
-    pinned.rows = pinnedRows(pinned.notice, cols, maxRows).rows;
+    pinned.rows = pinnedRows(pinned.notice, cols, maxPinnedRows(rows)).rows;
     if (this.drawnRows > 0) this.overlay.insert(this.pinnedBytes([], this.drawnRows));
     this.drawnRows = 0;
     this.reserved = pinned.rows.length;

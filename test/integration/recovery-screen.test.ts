@@ -199,14 +199,16 @@ describe('a hang-up (the terminal closes)', () => {
       output += data;
     });
     const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => term.onExit(resolve));
-    return { term, exited, output: () => screenText(output) };
+    // node-pty's UnixTerminal closes the master on destroy(); its typings leave it out.
+    const hangUp = (): void => (term as unknown as { destroy(): void }).destroy();
+    return { term, exited, hangUp, output: () => screenText(output) };
   }
 
   it('at the prompt: the wrapper ends by SIGHUP (129), never by SIGABRT', async () => {
     const s = setup('hangup-idle', { CLAUDE_RECOVER_GUARD: '0', CLAUDE_RECOVER_DETECT_ONLY: '1' });
     const run = inClosablePty(s);
     await expect.poll(run.output, { timeout: 20_000, interval: 50 }).toContain('Once fixed, resend your message');
-    run.term.destroy();
+    run.hangUp();
     const exit = await run.exited;
     expect(exit.signal).toBe(1);
   });
@@ -216,7 +218,7 @@ describe('a hang-up (the terminal closes)', () => {
     const run = inClosablePty(s);
     await expect.poll(run.output, { timeout: 20_000, interval: 50 }).toMatch(/claude-recover · .*compacting/);
     await expect.poll(() => compactionPids(s).length, { timeout: 10_000, interval: 50 }).toBe(1);
-    run.term.destroy();
+    run.hangUp();
     const exit = await run.exited;
     expect(exit.signal).toBe(1);
     expect(events(s).find((e) => e.type === 'gave-up')).toMatchObject({ reason: 'canceled by SIGHUP' });

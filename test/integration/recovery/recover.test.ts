@@ -303,8 +303,9 @@ describe('case B', () => {
     const notice = control.notices()[0];
     expect(notice?.tone).toBe('warning');
     const text = notice?.text.join(' ') ?? '';
-    expect(text).toContain('refused a standard-context request with claude-sonnet-4-6 (no 1M beta');
-    expect(text).toContain('nothing was restarted and your prompt is in the box');
+    expect(text).toContain('the account was refused a standard-context request (no 1M beta; claude-sonnet-4-6, 1K tokens)');
+    expect(text).toContain('It is the account, not this session');
+    expect(text).toContain('nothing was restarted; your prompt is in the box');
     expect(text).toContain('https://claude.ai/settings/usage');
     expect(text).toContain('/login');
     expect(text).toContain('https://github.com/anthropics/claude-code/issues/61692');

@@ -201,7 +201,7 @@ describe('a notice pinned under a running child', () => {
     h.writer.childOutput(child);
     const before = h.screen.rows();
     const cursor = h.screen.cursor;
-    expect(h.writer.pin(notice)).toBe(true);
+    expect(h.writer.pin(notice)).toBe('whole');
     const k = h.writer.reservedRows;
     expect(k).toBeGreaterThanOrEqual(3);
     expect(h.reserved).toEqual([k]);
