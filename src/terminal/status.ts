@@ -58,7 +58,7 @@ type Piece = [text: string, style?: 'brand' | 'about' | 'dim' | 'spinner'];
 
 /**
  * The progress row at `cols` display columns: the richest form that fits, shortened in this
- * order: the Ctrl-C hint, the model's date suffix, what the block is, the model, the step,
+ * order: the model's date suffix, the Ctrl-C hint, what the block is, the model, the step,
  * then cut with an ellipsis (at 20 columns: `⠋ claude-recover 3s`).
  */
 export function renderProgress(progress: Progress, elapsedMs: number, cols: number, frame: string, colours?: Colours): string {
@@ -70,6 +70,7 @@ export function renderProgress(progress: Progress, elapsedMs: number, cols: numb
   const cancel: Piece[] = progress.cancellable ? [sep, ['Ctrl-C cancels', 'dim']] : [];
   const candidates: Piece[][] = [
     [...head, sep, [progress.about, 'about'], sep, [step(progress.model)], sep, [time, 'dim'], ...cancel],
+    [...head, sep, [progress.about, 'about'], sep, [step(short)], sep, [time, 'dim'], ...cancel],
     [...head, sep, [progress.about, 'about'], sep, [step(progress.model)], sep, [time, 'dim']],
     [...head, sep, [progress.about, 'about'], sep, [step(short)], sep, [time, 'dim']],
     [...head, sep, [step(short)], sep, [time, 'dim']],

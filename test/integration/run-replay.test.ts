@@ -87,7 +87,7 @@ describe('cancelling a recovery', () => {
     });
     const run = spawnPty(process.execPath, [BIN, 'run', '--', '--model', 'claude-sonnet-4-6[1m]'], { cwd, env, cols: 70 });
     await run.waitFor('Once fixed, resend your message');
-    await run.waitFor(/compact.*Ctrl-C cancels/);
+    await run.waitFor(/claude-recover · .*compacting/);
     run.write('\u0003');
     const exit = await run.exited;
     expect(exit.exitCode).toBe(1);

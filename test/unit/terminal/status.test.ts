@@ -76,9 +76,10 @@ describe('renderProgress', () => {
     }
   });
 
-  it('shortens in order: the Ctrl-C hint, the model date, the block, the model', () => {
+  it('shortens in order: the model date, the Ctrl-C hint, the block, the model', () => {
     const p = progress();
     expect(renderProgress(p, 3_000, 220, '⠋')).toBe(`⠋ claude-recover · 1M-context gate · compacting with ${HAIKU} · 3s · Ctrl-C cancels`);
+    expect(renderProgress(p, 3_000, 90, '⠋')).toBe('⠋ claude-recover · 1M-context gate · compacting with haiku-4-5 · 3s · Ctrl-C cancels');
     expect(renderProgress(p, 3_000, 80, '⠋')).toBe('⠋ claude-recover · 1M-context gate · compacting with haiku-4-5 · 3s');
     expect(renderProgress(p, 3_000, 60, '⠋')).toBe('⠋ claude-recover · compacting with haiku-4-5 · 3s');
     expect(renderProgress(p, 3_000, 40, '⠋')).toBe('⠋ claude-recover · compacting · 3s');
