@@ -18,6 +18,7 @@ import { findTypedTranscript, liveSessionPid, newestTranscript, projectDir, proj
 import { caseASteps, describeSteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
 import { sessionFacts } from '../recovery/transcript-scan.js';
 import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
+import { dieBySignal } from '../terminal/signals.js';
 import { renderProgress } from '../terminal/status.js';
 import { coloursFor } from '../ui/colour.js';
 import { terminalColumns } from '../ui/width.js';
@@ -129,7 +130,11 @@ export class ByHandControl implements ByHandTerminal {
     }
     if (!this.session || !this.sessionFinished) return null;
     this.session.releaseInput();
-    return this.sessionFinished;
+    const status = await this.sessionFinished;
+    this.session.releaseSignals();
+    // After a hang-up Node's own exit would abort on the dead tty: end by the signal instead.
+    if (this.session.endSignal === 'SIGHUP') dieBySignal('SIGHUP');
+    return status;
   }
 }
 

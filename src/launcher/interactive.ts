@@ -98,7 +98,8 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
     process.off('exit', restore);
     restore();
     warnings.print = (line) => void process.stderr.write(`${line}\n`);
-    warnings.hold(false);
+    // After a hang-up there is nobody to tell (and writing to the dead tty fails).
+    if (session.endSignal !== 'SIGHUP') warnings.hold(false);
   };
   try {
     session.start(args, { notice: options.notice });
