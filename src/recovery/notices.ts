@@ -34,7 +34,7 @@ function restoredSentence(restored: Restored): string {
   if (restored.mode === 'off' || restored.prompts === 0) return 'Send your next message as usual.';
   const what = restored.prompts === 1 ? 'Your blocked prompt is' : `Your blocked prompt and the ${restored.prompts - 1 === 1 ? 'message' : `${restored.prompts - 1} messages`} you queued are`;
   if (restored.mode === 'submit') return `${what} sent again.`;
-  return `${what} back in the box below, not sent: press Enter to send.`;
+  return `${what} back in the input box, not sent: press Enter to send.`;
 }
 
 /** Case A: compacted (or pruned and compacted) and resumed. */
@@ -50,7 +50,7 @@ export function recoveredNotice(facts: {
     tone: 'done',
     headline: `claude-recover: recovered from the ${GATE} in ${seconds(facts.elapsedMs)} (compacted with ${facts.compactedWith}, resumed with ${facts.resumedWith})`,
     text: [
-      `claude-recover recovered this session from the ${GATE} in ${seconds(facts.elapsedMs)}: it ${pruned}compacted the conversation with ${facts.compactedWith} (the /compact above is claude-recover's) and resumed it with ${facts.resumedWith}, standard context. ${restoredSentence(facts.restored)}`,
+      `claude-recover recovered this session from the ${GATE} in ${seconds(facts.elapsedMs)}: it ${pruned}compacted the conversation with ${facts.compactedWith} (the /compact in the history is claude-recover's) and resumed it with ${facts.resumedWith}, standard context. ${restoredSentence(facts.restored)}`,
     ],
   };
 }

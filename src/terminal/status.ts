@@ -216,15 +216,18 @@ export class StatusWriter {
     }
   }
 
-  /** Lines that stay (not redrawn), above the status row if one is shown. Only with no child on screen. */
+  /**
+   * Lines that stay (not redrawn), above the status row if one is shown, wrapped at spaces to
+   * the width. Only with no child on screen.
+   */
   lines(text: string, tone: Notice['tone'] = 'info'): void {
     if (this.childOnScreen || text === '') return;
     const { colours } = this.options;
-    const mark = tone === 'done' ? colours.green('✓ ') : tone === 'warning' ? colours.yellow('! ') : '';
-    const body = text
-      .split('\n')
-      .map((line, i) => (i === 0 ? `${mark}${line.replace(/^claude-recover:/, colours.bold('claude-recover:'))}` : line))
-      .join('\r\n');
+    const mark = tone === 'done' ? '✓ ' : tone === 'warning' ? '! ' : '';
+    const paint = (line: string): string =>
+      line.replace(/^([✓!] )?(claude-recover:)?/, (_all, sign: string | undefined, brand: string | undefined) => `${sign ? (tone === 'done' ? colours.green(sign) : colours.yellow(sign)) : ''}${brand ? colours.bold(brand) : ''}`);
+    const rows = wrapWidth(`${mark}${text}`, this.options.size().cols);
+    const body = rows.map((row, i) => (i === 0 ? paint(row) : row)).join('\r\n');
     this.write(`${ERASE_ROW}${body}\r\n`);
     this.rowShown = false;
     if (this.progressNow) this.drawRow();

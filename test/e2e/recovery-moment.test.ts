@@ -71,7 +71,7 @@ describe.each([
     await expect.poll(() => shown(s, cols), { timeout: 60_000, interval: 250 }).toContain(message);
     await expect.poll(() => shown(s, cols), { timeout: 20_000, interval: 250 }).toMatch(/hello three zq7 go on/);
     const screen = await shown(s, cols);
-    expect(screen).toContain(`compacted the conversation with ${HAIKU} (the /compact above is claude-recover's)`);
+    expect(screen).toContain(`compacted the conversation with ${HAIKU} (the /compact in the history is claude-recover's)`);
     expect(screen).toContain(`resumed it with ${STANDARD_MODEL}`);
     expect(screen).toContain('press Enter to send');
     expect(sent(s, 'zq7')).toEqual([]);
@@ -118,7 +118,7 @@ describe('a message queued while the refused request ran, on claude 2.1.332', ()
     s.pty.write('\r');
     await s.waitFor(/Queued|queued messages/i, { from: mark });
 
-    await expect.poll(() => shown(s, 80), { timeout: 60_000, interval: 250 }).toContain('Your blocked prompt and the message you queued are back in the box below, not sent');
+    await expect.poll(() => shown(s, 80), { timeout: 60_000, interval: 250 }).toContain('Your blocked prompt and the message you queued are back in the input box, not sent');
     await expect.poll(() => shown(s, 80), { timeout: 20_000, interval: 250 }).toMatch(/hello three\s+queued msg/);
     expect(sent(s, 'queued msg')).toEqual([]);
     const stop = steps(s.events()).find((e) => e.name === 'stop');

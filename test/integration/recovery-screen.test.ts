@@ -139,7 +139,7 @@ describe.each([70, 40])('case A at %i columns, as the person sees it', (cols) =>
     // wraps it over several rows).
     const shown = (await screenOf(run, cols)).rows().join(' ').replace(/\s+/g, ' ');
     expect(shown).toContain('claude-recover recovered this session from the 1M-context gate');
-    expect(shown).toContain(`compacted the conversation with ${HAIKU} (the /compact above is claude-recover's)`);
+    expect(shown).toContain(`compacted the conversation with ${HAIKU} (the /compact in the history is claude-recover's)`);
 
     // The person's Enter sends it.
     run.write('\r');

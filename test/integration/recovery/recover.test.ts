@@ -121,9 +121,9 @@ describe('case A', () => {
     expect(respawn?.call === 'respawn' && respawn.notice).toMatchObject({ tone: 'done' });
     const text = control.notices()[0]?.text.join(' ') ?? '';
     expect(text).toMatch(/recovered this session from the 1M-context gate in \d+\.\d s/);
-    expect(text).toContain(`compacted the conversation with ${HAIKU} (the /compact above is claude-recover's)`);
+    expect(text).toContain(`compacted the conversation with ${HAIKU} (the /compact in the history is claude-recover's)`);
     expect(text).toContain('resumed it with claude-sonnet-4-6');
-    expect(text).toContain('Your blocked prompt is back in the box below, not sent: press Enter to send.');
+    expect(text).toContain('Your blocked prompt is back in the input box, not sent: press Enter to send.');
   });
 
   it('puts back the blocked prompt and the messages queued behind it, in order, unsent', async () => {
@@ -145,7 +145,7 @@ describe('case A', () => {
     writeTranscript(file, lines);
     await recover(request());
     expect(control.actions().at(-1)).toEqual({ call: 'typeInput', text: 'the blocked one\nqueued first\nqueued second', submit: false });
-    expect(control.notices()[0]?.text.join(' ')).toContain('Your blocked prompt and the 2 messages you queued are back in the box below, not sent');
+    expect(control.notices()[0]?.text.join(' ')).toContain('Your blocked prompt and the 2 messages you queued are back in the input box, not sent');
   });
 
   it('moves to the next model when the first one fails', async () => {
