@@ -19,7 +19,7 @@ import { caseASteps, describeSteps, shellLine, type RecoveryRequest } from '../r
 import { sessionFacts } from '../recovery/transcript-scan.js';
 import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
 import { dieBySignal } from '../terminal/signals.js';
-import { renderProgress } from '../terminal/status.js';
+import { loadWidth, renderProgress } from '../terminal/status.js';
 import { coloursFor } from '../ui/colour.js';
 import { terminalColumns } from '../ui/width.js';
 
@@ -245,6 +245,7 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     cwd: request.cwd,
   });
   const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log);
+  await loadWidth();
   const result = await recoverOccurrence(request, control, {
     config,
     log,

@@ -185,9 +185,15 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     progress: (update) => session.progress(update),
     notify: (notice) => session.notify(notice),
   };
-  /** The status to end with once no claude runs: 128 + the signal claude-recover got, else by the outcome. */
-  const endStatus = (recovered: boolean): number =>
-    session.endSignal !== null ? 128 + (SIGNAL_NUMBERS[session.endSignal] ?? 0) : recovered ? 0 : 1;
+  /**
+   * Ends the session once recovery leaves no claude running: with 128 + the signal
+   * claude-recover got, else by the outcome. Warnings from here on wait for the terminal to be
+   * restored (they are said after it, on stderr).
+   */
+  const end = (recovered: boolean): void => {
+    warnings.hold(true);
+    session.finish(session.endSignal !== null ? 128 + (SIGNAL_NUMBERS[session.endSignal] ?? 0) : recovered ? 0 : 1);
+  };
   watcher.on('occurrence', (occurrence) => {
     // Case C (the words inside the conversation) is logged by the watcher and nothing more;
     // so is every occurrence in detect-only mode.
@@ -202,17 +208,20 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     if (session.endSignal !== null) controller.abort(session.endSignal);
     state.running = (async () => {
       try {
-        const { recoverOccurrence } = await import('../recovery/recover.js');
+        // Loaded now, not at start: recovery and the status writer's width and colour helpers.
+        const [{ recoverOccurrence }] = await Promise.all([import('../recovery/recover.js'), session.status.prepare()]);
         const result = await recoverOccurrence(
           { ...occurrence, cwd, claudePath, userArgs: currentArgs },
           control,
           { config, log, stateDir: stateDir(env), env, signal },
         );
         if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice.replace(/^claude-recover: /, ''));
-        if (!session.childRunning) session.finish(endStatus(result.outcome === 'recovered'));
+        session.releaseInput();
+        if (!session.childRunning) end(result.outcome === 'recovered');
       } catch (error) {
         warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
-        if (!session.childRunning) session.finish(endStatus(false));
+        session.releaseInput();
+        if (!session.childRunning) end(false);
       } finally {
         cancel = null;
         session.onRecoverySignal = null;

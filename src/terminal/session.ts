@@ -6,7 +6,7 @@ import { writeSync } from 'node:fs';
 import type * as NodePty from '@lydell/node-pty';
 import { describeError } from '../errors.js';
 import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
-import { coloursFor, type Colours } from '../ui/colour.js';
+import type { Colours } from '../ui/colour.js';
 import { ControlsOnly } from './controls-only.js';
 import { Utf8Stream } from './decode.js';
 import { addNoticeHook, discardNotice, noticeShown, type NoticeHook } from './notice-hook.js';
@@ -37,6 +37,7 @@ export interface SessionOptions {
   warn: (message: string) => void;
   /** Where the one-shot files of notices shown inside claude go (claude-recover's state dir). */
   noticeDir: string;
+  /** Colours for claude-recover's text; default: the terminal's (loaded by status.prepare()). */
   colours?: Colours;
 }
 
@@ -119,9 +120,9 @@ export class InteractiveSession implements ChildControl {
       this.box.add(tokens);
       return this.send(data);
     }
-    // Ctrl-C while recovery works with no child on screen cancels it; it is not held.
-    if (this.child === null && this.onInterrupt !== null && tokens.some((token) => token.type === 'interrupt')) return this.onInterrupt();
     this.held.add(tokens);
+    // Ctrl-C while recovery works with no child on screen cancels it (it is not held itself).
+    if (this.child === null && this.onInterrupt !== null && tokens.some((token) => token.type === 'interrupt')) this.onInterrupt();
   };
   private readonly onResize = (): void => {
     this.status.resized();
@@ -147,7 +148,8 @@ export class InteractiveSession implements ChildControl {
     this.status = new StatusWriter({
       write: (text) => this.writeOut(Buffer.from(text, 'utf8')),
       size: () => options.terminal.size(),
-      colours: options.colours ?? coloursFor(options.terminal.output),
+      colours: options.colours,
+      colourStream: options.terminal.output,
       reserve: () => this.resizeChild(),
       report: options.warn,
     });
@@ -473,12 +475,15 @@ export class InteractiveSession implements ChildControl {
 
   /**
    * Recovery is over: what the person typed meanwhile goes into the box after the restored
-   * prompt, without its Enter (nothing is sent that they could not see first).
+   * prompt, without its Enter (nothing is sent that they could not see first); with no claude
+   * to go to, it is shown back.
    */
   releaseInput(): void {
     this.holding = false;
     const text = this.held.take();
-    if (this.child === null || text === '') return;
+    if (text === '') return;
+    // No claude to type it into (the recovery gave up): it is shown back, so it is not lost.
+    if (this.child === null) return this.options.warn(`what you typed while it worked was not sent: ${text}`);
     const joined = this.lastTyped !== '' && !/\s$/.test(this.lastTyped) ? ` ${text}` : text;
     void this.typeInput(joined, false, { force: true });
     this.box.add([{ type: 'text', text }]);

@@ -8,15 +8,36 @@
 // only between its escape sequences.
 import type { Notice, Progress } from '../recovery/types.js';
 import type { Colours } from '../ui/colour.js';
-import { displayWidth, fitWidth, wrapWidth } from '../ui/width.js';
 import { TerminalOverlay } from './overlay.js';
 import { hasKeystroke, type InputToken } from './typed-input.js';
+
+type Width = typeof import('../ui/width.js');
+let width: Width | null = null;
+
+/**
+ * Loads the display-width helpers the row and the notices are measured with (string-width and
+ * cli-truncate: ~5 MiB and tens of ms). Not at start, since `run` starts with every `claude`:
+ * the launcher loads them with recovery, when the gate is seen. Until then widths are counted
+ * one column a character.
+ */
+export async function loadWidth(): Promise<void> {
+  width ??= await import('../ui/width.js');
+}
+
+const displayWidth = (text: string): number => (width ? width.displayWidth(text) : Array.from(text).length);
+const fitWidth = (text: string, columns: number): string => (width ? width.fitWidth(text, columns) : Array.from(text).slice(0, Math.max(0, columns)).join(''));
+const wrapWidth = (text: string, columns: number): string[] => (width ? width.wrapWidth(text, columns) : [text]);
+
+/** No colour: what the writer uses until prepare() has loaded the real ones. */
+const PLAIN = new Proxy({}, { get: () => (text: string) => text }) as Colours;
 
 export interface StatusWriterOptions {
   /** Writes to the terminal, synchronously, in order with the child's output. */
   write(data: string): void;
   size(): { cols: number; rows: number };
-  colours: Colours;
+  /** The colours to use; without, prepare() picks them for `colourStream` (NO_COLOR, FORCE_COLOR). */
+  colours?: Colours;
+  colourStream?: { isTTY?: boolean };
   /** Gives the child this many rows fewer than the terminal has (0: all of them). */
   reserve(rows: number): void;
   now?: () => number;
@@ -143,11 +164,22 @@ export class StatusWriter {
   private disposed = false;
   /** Whether the session must feed the child's output (checked once per chunk). */
   tracking = false;
+  private colours: Colours;
 
   constructor(private readonly options: StatusWriterOptions) {
     this.overlay = new TerminalOverlay({ write: (data) => options.write(data), report: options.report });
     this.now = options.now ?? Date.now;
     this.frameMs = options.frameMs ?? 120;
+    this.colours = options.colours ?? PLAIN;
+  }
+
+  /** Loads the width helpers and the colours (see loadWidth); call before the first row or notice. */
+  async prepare(): Promise<void> {
+    await loadWidth();
+    if (this.options.colours === undefined && this.colours === PLAIN) {
+      const { coloursFor } = await import('../ui/colour.js');
+      this.colours = coloursFor(this.options.colourStream ?? {});
+    }
   }
 
   // The screen's owner.
@@ -166,12 +198,11 @@ export class StatusWriter {
     this.update();
   }
 
-  /** Every chunk the child wrote, after it reached the terminal (only while `tracking`). */
+  /** Every chunk the child wrote, after it reached the terminal (only while `tracking`; on the output path: no allocation). */
   childOutput(chunk: Buffer): void {
     this.overlay.onOutput(chunk);
-    if (this.pinned) this.scheduleRedraw(REDRAW_DEBOUNCE_MS);
+    if (this.pinned !== null) this.scheduleRedraw(REDRAW_DEBOUNCE_MS);
     if (this.quietTimer !== null) this.quietTimer.refresh();
-    this.update();
   }
 
   /** The person typed: a pinned notice goes away at a keystroke, a kept title at its key. */
@@ -222,7 +253,7 @@ export class StatusWriter {
    */
   lines(text: string, tone: Notice['tone'] = 'info'): void {
     if (this.childOnScreen || text === '') return;
-    const { colours } = this.options;
+    const { colours } = this;
     const mark = tone === 'done' ? '✓ ' : tone === 'warning' ? '! ' : '';
     const paint = (line: string): string =>
       line.replace(/^([✓!] )?(claude-recover:)?/, (_all, sign: string | undefined, brand: string | undefined) => `${sign ? (tone === 'done' ? colours.green(sign) : colours.yellow(sign)) : ''}${brand ? colours.bold(brand) : ''}`);
@@ -239,7 +270,7 @@ export class StatusWriter {
     if (!progress || this.childOnScreen) return;
     const { cols } = this.options.size();
     const frame = FRAMES[this.frame++ % FRAMES.length] as string;
-    const row = renderProgress(progress, this.now() - progress.since, cols, frame, this.options.colours);
+    const row = renderProgress(progress, this.now() - progress.since, cols, frame, this.colours);
     // The cursor waits, hidden, at column 0 of the row: a terminal that rewraps the row when
     // it narrows keeps the wrapped part below the cursor, where the next erase reaches it.
     this.write(`${this.rowShown ? '' : HIDE_CURSOR}${ERASE_ROW}${row}\r`);
@@ -305,7 +336,7 @@ export class StatusWriter {
   /** Bytes that draw `rows` on the bottom `count` rows (blank where there is no text), cursor untouched. */
   private pinnedBytes(rows: readonly string[], count: number): string {
     const { rows: height } = this.options.size();
-    const { colours } = this.options;
+    const { colours } = this;
     const tone = this.pinned?.notice.tone ?? 'info';
     const brand = (text: string): string => text.replace(/^claude-recover:/, (word) => (tone === 'done' ? colours.green(colours.bold(word)) : tone === 'warning' ? colours.yellow(colours.bold(word)) : colours.bold(word)));
     let out = '\u001b7';

@@ -33,15 +33,18 @@ export function wrapWidth(text: string, columns: number): string[] {
   const width = Math.max(1, columns);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      const candidate = line === '' ? word : `${line} ${word}`;
+    // A paragraph's indentation is kept on each of its lines (when it leaves room for text).
+    const indent = /^ */.exec(paragraph)?.[0] ?? '';
+    const lead = indent.length < width / 2 ? indent : '';
+    let line = lead;
+    for (const word of paragraph.slice(indent.length).split(' ')) {
+      const candidate = line === lead ? `${lead}${word}` : `${line} ${word}`;
       if (stringWidth(candidate) <= width) {
         line = candidate;
         continue;
       }
-      if (line !== '') lines.push(line);
-      line = word;
+      if (line !== lead) lines.push(line);
+      line = `${lead}${word}`;
       // A word wider than the line: cut it, a display column at a time.
       while (stringWidth(line) > width) {
         let head = '';
@@ -51,7 +54,7 @@ export function wrapWidth(text: string, columns: number): string[] {
         }
         if (head === '') head = Array.from(line)[0] ?? '';
         lines.push(head);
-        line = line.slice(head.length);
+        line = `${lead}${line.slice(head.length)}`;
       }
     }
     lines.push(line);

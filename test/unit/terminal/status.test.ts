@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import picocolors from 'picocolors';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Notice, Progress } from '../../../src/recovery/types.js';
-import { formatElapsed, pinnedRows, renderProgress, shortModel, StatusWriter } from '../../../src/terminal/status.js';
+import { formatElapsed, loadWidth, pinnedRows, renderProgress, shortModel, StatusWriter } from '../../../src/terminal/status.js';
 import { InputParser } from '../../../src/terminal/typed-input.js';
 import { displayWidth } from '../../../src/ui/width.js';
 import { Screen, STATUS_ROW } from '../../support/screen.js';
@@ -54,6 +54,9 @@ function harness(cols: number, rows = 12, colours = false) {
 }
 
 const statusRows = (rows: string[]): string[] => rows.filter((row) => STATUS_ROW.test(row));
+
+// What the launcher does when the gate is seen: the width helpers are not loaded at start.
+beforeAll(() => loadWidth());
 
 /** Feeds what the writer wrote until `check` passes (the pinned rows are drawn from a timer). */
 async function until(h: ReturnType<typeof harness>, check: () => boolean): Promise<void> {

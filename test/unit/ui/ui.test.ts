@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { colourEnabled, coloursFor } from '../../../src/ui/colour.js';
-import { displayWidth, fitWidth, terminalColumns } from '../../../src/ui/width.js';
+import { displayWidth, fitWidth, terminalColumns, wrapWidth } from '../../../src/ui/width.js';
 
 describe('colour', () => {
   it('is on for a terminal, off when piped', () => {
@@ -40,5 +40,15 @@ describe('width', () => {
     expect(terminalColumns({ isTTY: true, columns: 120 }, {})).toBe(120);
     expect(terminalColumns({ isTTY: false }, { COLUMNS: '40' })).toBe(40);
     expect(terminalColumns({ isTTY: false }, {})).toBe(80);
+  });
+});
+
+describe('wrapWidth', () => {
+  it('breaks at spaces within the width, keeps line breaks and indentation, cuts a word too long', () => {
+    expect(wrapWidth('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrapWidth('a\n  indented line here', 12)).toEqual(['a', '  indented', '  line here']);
+    expect(wrapWidth('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrapWidth('日本語のテキスト', 5).every((line) => displayWidth(line) <= 5)).toBe(true);
+    expect(wrapWidth('', 10)).toEqual(['']);
   });
 });
