@@ -121,6 +121,8 @@ export class InteractiveSession implements ChildControl {
       return this.send(data);
     }
     this.held.add(tokens);
+    // The terminal's answers to the new claude's start-up queries are not typing: they go to it now.
+    if (this.child !== null) for (const token of tokens) if (token.type === 'reply') this.send(token.raw);
     // Ctrl-C while recovery works with no child on screen cancels it (it is not held itself).
     if (this.child === null && this.onInterrupt !== null && tokens.some((token) => token.type === 'interrupt')) this.onInterrupt();
   };

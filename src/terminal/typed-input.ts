@@ -15,8 +15,10 @@ export type InputToken =
   | { type: 'interrupt' }
   /** Any other key: arrows, Tab, Esc, function keys, Ctrl-<letter>. */
   | { type: 'key' }
-  /** Not a keystroke: a mouse report, focus in/out, the terminal answering a query. */
-  | { type: 'report' };
+  /** Not a keystroke: a mouse report, focus in/out. */
+  | { type: 'report' }
+  /** Not a keystroke: the terminal answering a query of the child's (device attributes, colours, cursor position…). */
+  | { type: 'reply'; raw: string };
 
 const ESC = '\u001b';
 const PASTE_START = '\u001b[200~';
@@ -72,7 +74,7 @@ export class InputParser {
           continue;
         }
         flush();
-        tokens.push({ type: isReport(sequence) ? 'report' : 'key' });
+        tokens.push(isReply(sequence) ? { type: 'reply', raw: sequence } : isReport(sequence) ? { type: 'report' } : { type: 'key' });
         continue;
       }
       const code = char.charCodeAt(0);
@@ -123,13 +125,17 @@ function sequenceLength(input: string, at: number): number {
   return 2; // Alt+key, or Esc followed by a key
 }
 
-/** Input a terminal sends on its own: mouse, focus, answers to queries. */
+/** Input a terminal sends on its own about the mouse and focus. */
 function isReport(sequence: string): boolean {
   if (sequence.startsWith('\u001b[M') && sequence.length === 6) return true; // X10 mouse
   if (/^\u001b\[<[\d;]*[Mm]$/.test(sequence)) return true; // SGR mouse
-  if (sequence === '\u001b[I' || sequence === '\u001b[O') return true; // focus
-  if (/^\u001b\[[?>=][\d;:$]*[a-zA-Z]$/.test(sequence)) return true; // DA, DECRPM, kitty flags, XTVERSION…
-  if (/^\u001b\[\d+;\d+R$/.test(sequence)) return true; // cursor position report
+  return sequence === '\u001b[I' || sequence === '\u001b[O'; // focus
+}
+
+/** The terminal's answer to a query: DA, DECRPM, kitty flags, XTVERSION, colours, cursor position. */
+function isReply(sequence: string): boolean {
+  if (/^\u001b\[[?>=][\d;:$]*[a-zA-Z]$/.test(sequence)) return true;
+  if (/^\u001b\[\d+;\d+R$/.test(sequence)) return true;
   const kind = sequence[1];
   return kind === ']' || kind === 'P' || kind === '_' || kind === '^';
 }
@@ -142,9 +148,9 @@ function partialSuffix(text: string, marker: string): number {
   return 0;
 }
 
-/** True when `data` holds at least one keystroke (not only mouse, focus or terminal reports). */
+/** True when `data` holds at least one keystroke (not only mouse, focus or the terminal's replies). */
 export function hasKeystroke(tokens: readonly InputToken[]): boolean {
-  return tokens.some((token) => token.type !== 'report');
+  return tokens.some((token) => token.type !== 'report' && token.type !== 'reply');
 }
 
 /**
@@ -207,6 +213,7 @@ export class BoxLine {
           this.known = false;
           break;
         case 'report':
+        case 'reply':
           break;
       }
     }

@@ -16,9 +16,13 @@ describe('InputParser', () => {
       { type: 'key' },
       { type: 'key' },
     ]);
-    for (const report of ['\u001b[<35;10;5M', '\u001b[<0;3;4m', '\u001b[M !!', '\u001b[I', '\u001b[O', '\u001b[?1;2c', '\u001b[?0u', '\u001b]11;rgb:0000/0000/0000\u0007', '\u001bP>|xterm(390)\u001b\\', '\u001b[12;40R']) {
+    for (const report of ['\u001b[<35;10;5M', '\u001b[<0;3;4m', '\u001b[M !!', '\u001b[I', '\u001b[O']) {
       expect(tokens(report), JSON.stringify(report)).toEqual([{ type: 'report' }]);
       expect(hasKeystroke(tokens(report))).toBe(false);
+    }
+    for (const reply of ['\u001b[?1;2c', '\u001b[?0u', '\u001b]11;rgb:0000/0000/0000\u0007', '\u001bP>|xterm(390)\u001b\\', '\u001b[12;40R']) {
+      expect(tokens(reply), JSON.stringify(reply)).toEqual([{ type: 'reply', raw: reply }]);
+      expect(hasKeystroke(tokens(reply))).toBe(false);
     }
     expect(hasKeystroke(tokens('\u001b[<35;10;5Mx'))).toBe(true);
   });
