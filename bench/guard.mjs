@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = (file) => pathToFileURL(path.join(here, '..', 'dist', 'guard', file)).href;
+const dist = (file) => pathToFileURL(path.join(here, '..', 'dist', 'terminal', file)).href;
 const SCREENS = path.join(here, '..', 'test', 'fixtures', 'real', 'screens');
 
 function tuiBuffer(targetBytes) {

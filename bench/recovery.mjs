@@ -71,7 +71,8 @@ async function child(inputFile) {
     respawn: async () => {},
     waitForPrompt: async () => true,
     typeInput: async () => {},
-    status: () => {},
+    progress: () => {},
+    notify: () => {},
   };
   const entries = [];
   const config = { ...DEFAULT_CONFIG, compaction: { ...DEFAULT_CONFIG.compaction, models: [HAIKU, 'opus'] } };
@@ -81,8 +82,6 @@ async function child(inputFile) {
     log: { write: (entry) => entries.push(entry) },
     stateDir: input.stateDir,
     env: input.env,
-    print: () => {},
-    spinnerMs: 0,
   });
   const ms = performance.now() - started;
   process.stdout.write(JSON.stringify({ ms, result, entries, maxRssKiB: process.resourceUsage().maxRSS }));

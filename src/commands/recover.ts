@@ -19,7 +19,11 @@ import { backupDir } from '../recovery/checkpoint.js';
 import { caseASteps, shellLine, type RecoveryRequest } from '../recovery/steps.js';
 import { locateSession, sessionDirectory } from '../recovery/target.js';
 import { sessionFacts } from '../recovery/transcript-scan.js';
-import type { ChildControl, StopResult } from '../recovery/types.js';
+import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
+import { dieBySignal } from '../terminal/signals.js';
+import { loadWidth, renderProgress } from '../terminal/status.js';
+import { coloursFor } from '../ui/colour.js';
+import { terminalColumns } from '../ui/width.js';
 
 export interface RecoverCommandOptions {
   session?: string;
@@ -58,15 +62,14 @@ export class ByHandControl implements ByHandTerminal {
     private readonly env: NodeJS.ProcessEnv,
     private readonly config: Config,
     private readonly log: LogSink,
-    /** The progress row fitted to the terminal: a row that wraps cannot be redrawn in place. */
-    private readonly fitRow: (line: string) => string = (line) => line,
   ) {}
 
   async stop(): Promise<StopResult> {
     return { exitCode: null, signal: null, how: 'already-exited', timedOut: false };
   }
 
-  async respawn(args: string[]): Promise<void> {
+  async respawn(args: string[], options: RespawnOptions = {}): Promise<void> {
+    this.progress(null);
     if (!process.stdin.isTTY || !process.stdout.isTTY) {
       this.pending = args;
       return;
@@ -82,6 +85,7 @@ export class ByHandControl implements ByHandTerminal {
       config: this.config,
       log: this.log,
       warnings: new Warnings(),
+      notice: options.notice,
     });
     if (started === null) {
       this.pending = args;
@@ -99,25 +103,42 @@ export class ByHandControl implements ByHandTerminal {
     await this.session?.typeInput(text, submit);
   }
 
-  status(line: string): void {
+  /** One row on stderr, redrawn in place on a terminal; one line per step when piped. */
+  progress(update: Progress | null): void {
     if (this.session?.childRunning) return;
+    if (update === null) {
+      if (this.statusShown) process.stderr.write('\r\u001b[2K');
+      this.statusShown = false;
+      return;
+    }
+    const row = renderProgress(update, Date.now() - update.since, terminalColumns(process.stderr), '·', coloursFor(process.stderr));
     if (process.stderr.isTTY) {
-      process.stderr.write(`\r\u001b[2K${line.endsWith('\n') ? line : this.fitRow(line)}`);
-      this.statusShown = line !== '' && !line.endsWith('\n');
-    } else if (line.trim() !== '') {
-      process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
+      process.stderr.write(`\r\u001b[2K${row}`);
+      this.statusShown = true;
+    } else {
+      process.stderr.write(`${row}\n`);
     }
   }
 
+  notify(notice: Notice): void {
+    if (this.session?.childRunning) return this.session.notify(notice);
+    this.progress(null);
+    process.stderr.write(`${notice.text.join('\n')}\n`);
+  }
+
   async finished(): Promise<number | null> {
-    if (this.statusShown) process.stderr.write('\n');
+    this.progress(null);
     if (this.pending) {
       process.stderr.write(`claude-recover: not a terminal, so claude was not started; resume with:\n  cd ${shellLine([this.cwd])} && ${shellLine(['claude', ...this.pending])}\n`);
       return ExitCode.ok;
     }
     if (!this.session || !this.sessionFinished) return null;
     this.session.releaseInput();
-    return this.sessionFinished;
+    const status = await this.sessionFinished;
+    this.session.releaseSignals();
+    // After a hang-up Node's own exit would abort on the dead tty: end by the signal instead.
+    if (this.session.endSignal === 'SIGHUP') dieBySignal('SIGHUP');
+    return status;
   }
 }
 
@@ -227,14 +248,14 @@ export async function recoverCommand(options: RecoverCommandOptions = {}): Promi
     sessionId: request.sessionId,
     cwd: request.cwd,
   });
-  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log, (line) => fitWidth(line, terminalColumns(process.stderr, env) - 1));
+  const control = options.control ?? new ByHandControl(found.path, located.cwd, env, config, log);
+  await loadWidth();
   const result = await recoverOccurrence(request, control, {
     config,
     log,
     stateDir: state,
     env,
     skipLoopGuard: true,
-    spinnerMs: process.stderr.isTTY ? 120 : 0,
   });
   if (!result.noticeShown && result.notice) warn(result.notice.replace(/^claude-recover: /, ''));
   try {

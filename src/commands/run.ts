@@ -8,6 +8,7 @@ import { runInherited } from '../launcher/inherit.js';
 import { startInteractive, Warnings } from '../launcher/interactive.js';
 import { createFileSink } from '../log/sink.js';
 import { headlessModeOf } from '../modes/args.js';
+import { dieBySignal } from '../terminal/signals.js';
 
 export function register(program: Command): void {
   program
@@ -67,5 +68,9 @@ export async function runCommand(args: string[], env: NodeJS.ProcessEnv = proces
   const log = createFileSink({ env, maxBytes: config.log.maxBytes, keep: config.log.keep, report: warn });
   const started = startInteractive({ pty, claudePath: found.path, args, cwd: process.cwd(), env: childEnv, config, log, warnings });
   if (started === null) return runInherited(found.path, args, childEnv);
-  return started.finished;
+  const status = await started.finished;
+  started.session.releaseSignals();
+  // After a hang-up Node's own exit would abort on the dead tty: end by the signal instead.
+  if (started.session.endSignal === 'SIGHUP') dieBySignal('SIGHUP');
+  return status;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { createFileSink } from '../log/sink.js';
 import type { LogEntry } from '../log/types.js';
 import { stateDir } from '../paths.js';
 import { createClaudeHome } from './claude-home.js';
@@ -79,7 +80,10 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     say('claude-recover demo: what happened');
     say(summarizeRequests(api.requests));
     const gateHit = api.requests.some((r) => r.status === 429);
-    for (const line of summarizeEvents(readEvents(path.join(stateDir(env), 'events.jsonl')), gateHit)) say(line);
+    const entries = readEvents(path.join(stateDir(env), 'events.jsonl'));
+    for (const line of summarizeEvents(entries, gateHit)) say(line);
+    const kept = keepInUserLog(entries);
+    if (kept !== null) say(`  also logged to ${kept}: \`claude-recover log\` and \`claude-recover stats\` show it (its cwd is the demo's)`);
     if (options.keep) say(`  kept: ${home.home} (transcripts under .claude/projects, the log under .local/state/claude-recover)`);
     return code;
   } finally {
@@ -120,6 +124,25 @@ function runWrapped(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promis
 function signalNumber(signal: NodeJS.Signals): number {
   const numbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
   return numbers[signal] ?? 1;
+}
+
+/**
+ * Appends the demo's entries to the person's own log, so that `log` and `stats` right after
+ * the demo show what it did (its throwaway home, log included, is deleted). Returns the log
+ * file, or null when there was nothing to add or it could not be written (said once).
+ */
+export function keepInUserLog(entries: readonly LogEntry[], env: NodeJS.ProcessEnv = process.env): string | null {
+  if (entries.length === 0) return null;
+  let failed = false;
+  const sink = createFileSink({
+    env,
+    report: (message) => {
+      failed = true;
+      say(`  could not add the demo's entries to your log: ${message}`);
+    },
+  });
+  for (const entry of entries) sink.write(entry);
+  return failed ? null : sink.file;
 }
 
 function readEvents(file: string): LogEntry[] {

@@ -99,7 +99,13 @@ export interface MockApiOptions {
    * result), a non-null answer is streamed as a `tool_use` block (stop_reason `tool_use`).
    */
   toolUse?: (context: ReplyContext) => ToolCall | null;
-  /** Milliseconds before a compaction request is answered (a recovery that takes a while). */
+  /**
+   * Milliseconds before the gate's 429 is sent: the refused request stays in flight this long,
+   * so a person can queue a message behind it (the CLI sends a queued message right after the
+   * refusal). Default 0.
+   */
+  gateDelayMs?: number;
+  /** Milliseconds before an accepted compaction is answered (a real one takes a while). Default 0. */
   compactionDelayMs?: number;
 }
 
@@ -338,11 +344,16 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     const gated = kind === 'chat' || kind === 'compaction';
     const gate = opt.gate();
     if (gated && (betas.includes(GATE_BETA) || options.gateWithoutBeta === true) && (gate === 'always' || (gate === 'over-window' && tokens > opt.window()))) {
-      sendJson(429, {
-        type: 'error',
-        error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
-        request_id: requestId,
-      }, options.gateShouldRetry === undefined ? {} : { 'x-should-retry': String(options.gateShouldRetry) });
+      const refuse = (): void =>
+        sendJson(429, {
+          type: 'error',
+          error: { type: 'rate_limit_error', message: options.gateMessage ?? GATE_MESSAGE },
+          request_id: requestId,
+        }, options.gateShouldRetry === undefined ? {} : { 'x-should-retry': String(options.gateShouldRetry) });
+      entry.status = 429;
+      const wait = options.gateDelayMs ?? 0;
+      if (wait > 0) setTimeout(() => !res.destroyed && refuse(), wait).unref();
+      else refuse();
       return;
     }
 
@@ -399,17 +410,24 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
     const id = `msg_mock${String(counter).padStart(6, '0')}`;
     const responseModel = model ?? 'claude-sonnet-4-6';
 
+    const firstDelay = kind === 'compaction' ? (options.compactionDelayMs ?? 0) : 0;
+    const later = (send: () => void): void => {
+      if (firstDelay > 0) setTimeout(() => !res.destroyed && send(), firstDelay).unref();
+      else send();
+    };
     if (body.stream !== true) {
-      sendJson(200, {
-        id,
-        type: 'message',
-        role: 'assistant',
-        model: responseModel,
-        content: [{ type: 'text', text }],
-        stop_reason: 'end_turn',
-        stop_sequence: null,
-        usage: { ...usage, output_tokens: outputTokens },
-      });
+      later(() =>
+        sendJson(200, {
+          id,
+          type: 'message',
+          role: 'assistant',
+          model: responseModel,
+          content: [{ type: 'text', text }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: { ...usage, output_tokens: outputTokens },
+        }),
+      );
       return;
     }
 
@@ -473,9 +491,7 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       if (delay > 0) setTimeout(() => writeFrom(index + 1), delay);
       else writeFrom(index + 1);
     };
-    const compactionDelay = kind === 'compaction' ? (options.compactionDelayMs ?? 0) : 0;
-    if (compactionDelay > 0) setTimeout(() => writeFrom(0), compactionDelay);
-    else writeFrom(0);
+    later(() => writeFrom(0));
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -79,6 +79,11 @@ export interface ContextFigures {
   requestedModel: string | null;
   /** How the context figure was found. */
   source: 'reply' | 'compact-boundary' | 'none' | 'scan-limit';
+  /**
+   * Whether the newest main-thread request after that reply carried the 1M-context beta, from
+   * its `api-request` line (2.1.33x writes one per request); null when there is none (2.1.200).
+   */
+  requestCarried1M: boolean | null;
 }
 
 /** Tokens counted for one image block (the API bills images by size, about this much for a screenshot). */
@@ -97,6 +102,7 @@ export function contextBeforeGate(file: string, limitBytes = 64 * 1024 * 1024): 
   let figures: ContextFigures | null = null;
   /** The model of the newest main-thread `api-request` line (2.1.330 writes one per request), `[1m]` when it carried the 1M beta. */
   let requestModel: string | null = null;
+  let requestCarried1M: boolean | null = null;
   let reachedStart = true;
   let readBytes = 0;
   scanBackward(
@@ -112,18 +118,21 @@ export function contextBeforeGate(file: string, limitBytes = 64 * 1024 * 1024): 
       if (!record) return false;
       const replyTokens = replyContextTokens(record);
       if (replyTokens !== null) {
-        figures = { contextTokens: replyTokens, pendingTokens: 0, requestedModel: replyModel(record), source: 'reply' };
+        figures = { contextTokens: replyTokens, pendingTokens: 0, requestedModel: replyModel(record), source: 'reply', requestCarried1M: null };
         return true;
       }
       if (isCompactBoundary(record) && typeof record.compactMetadata?.postTokens === 'number') {
-        figures = { contextTokens: record.compactMetadata.postTokens, pendingTokens: 0, requestedModel: null, source: 'compact-boundary' };
+        figures = { contextTokens: record.compactMetadata.postTokens, pendingTokens: 0, requestedModel: null, source: 'compact-boundary', requestCarried1M: null };
         return true;
       }
       if (record.type === 'user' && record.isSidechain !== true) {
         for (const text of recordTexts(record)) pendingChars += text.length;
         images += countImages(record);
       }
-      if (record.type === 'api-request' && requestModel === null) requestModel = apiRequestModel(record);
+      if (record.type === 'api-request' && requestModel === null) {
+        requestModel = apiRequestModel(record);
+        if (requestModel !== null) requestCarried1M = requestModel.endsWith('[1m]');
+      }
       return false;
     },
     { limitBytes },
@@ -131,12 +140,12 @@ export function contextBeforeGate(file: string, limitBytes = 64 * 1024 * 1024): 
   if (figures === null && readBytes >= limitBytes) reachedStart = false;
   const pendingTokens = Math.ceil(pendingChars / 4) + images * IMAGE_TOKENS;
   const found = figures as ContextFigures | null;
-  if (found === null) return { contextTokens: null, pendingTokens, requestedModel: requestModel, source: reachedStart ? 'none' : 'scan-limit' };
+  if (found === null) return { contextTokens: null, pendingTokens, requestedModel: requestModel, source: reachedStart ? 'none' : 'scan-limit', requestCarried1M };
   if (found.source === 'compact-boundary') {
     // Keep the model of the reply before the boundary for the log: one more bounded look.
-    return { ...found, pendingTokens, requestedModel: requestModel ?? lastRequestedModel(file, limitBytes) };
+    return { ...found, pendingTokens, requestedModel: requestModel ?? lastRequestedModel(file, limitBytes), requestCarried1M };
   }
-  return { ...found, pendingTokens, requestedModel: found.requestedModel ?? requestModel };
+  return { ...found, pendingTokens, requestedModel: found.requestedModel ?? requestModel, requestCarried1M };
 }
 
 /** `params.model` of a main-thread `api-request` line, with `[1m]` when its betas carry the 1M context beta; null otherwise. */
@@ -194,9 +203,13 @@ export function decideCase(kind: GateRecordKind, figures: ContextFigures, thresh
   const { contextTokens: context, pendingTokens } = figures;
   if (kind !== 'main-error') return { ...figures, case: 'C', reason: `gate text in a ${kind} record, not the main session's error` };
   if (figures.source === 'scan-limit') return { ...figures, case: 'A', reason: 'no main reply within the scanned tail of a large transcript; assumed large' };
-  if (context === null) return { ...figures, case: 'B', reason: `first request of the session (no earlier reply; ~${pendingTokens} tokens pending)` };
+  if (context === null) {
+    const beta = figures.requestCarried1M === true ? ', 1M beta' : figures.requestCarried1M === false ? ', no 1M beta' : '';
+    return { ...figures, case: 'B', reason: `first request of the session (no earlier reply; ~${pendingTokens} tokens pending${beta})` };
+  }
   const estimate = context + pendingTokens;
-  const oneM = figures.requestedModel?.toLowerCase().endsWith('[1m]') === true ? ', [1m] model' : '';
+  const oneM =
+    figures.requestCarried1M === true ? ', 1M beta' : figures.requestCarried1M === false ? ', no 1M beta' : figures.requestedModel?.toLowerCase().endsWith('[1m]') === true ? ', [1m] model' : '';
   if (estimate >= thresholds.caseAMinTokens) {
     return { ...figures, case: 'A', reason: `context ${context} + ~${pendingTokens} pending >= ${thresholds.caseAMinTokens}${oneM}` };
   }

@@ -27,6 +27,8 @@ export interface GateOccurrence {
   transcriptPath: string | null;
   /** From the last main reply; keeps a `[1m]` suffix. */
   requestedModel: string | null;
+  /** Whether the refused request carried the 1M-context beta (its `api-request` record); null: not recorded. */
+  requestCarried1M: boolean | null;
   claudeVersion: string | null;
 }
 
@@ -381,6 +383,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence]; di
       sessionId,
       transcriptPath: hit.file,
       requestedModel: classification.requestedModel,
+      requestCarried1M: classification.requestCarried1M,
       claudeVersion: this.options.claudeVersion ?? (typeof hit.record.version === 'string' ? hit.record.version : null),
     });
   }
@@ -401,6 +404,7 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence]; di
       sessionId,
       transcriptPath,
       requestedModel: null,
+      requestCarried1M: null,
       claudeVersion: this.options.claudeVersion ?? null,
     });
   }

@@ -1,5 +1,5 @@
-// Hooks the context guard onto a live session: the overlay sees every byte written to the
-// terminal, the idle tracker sees output and keystrokes, the follower feeds the guard the
+// Hooks the context guard onto a live session: its title and bell go through the session's
+// status writer, the idle tracker sees output and keystrokes, the follower feeds the guard the
 // session's transcript once its id is known (and follows it when it changes).
 import type { Config } from '../config/types.js';
 import type { LogSink } from '../log/types.js';
@@ -9,7 +9,6 @@ import { isMainAssistantReply } from '../transcript/records.js';
 import { TranscriptFollower, type RecordSink } from './follow.js';
 import { ContextGuard } from './guard.js';
 import { PromptIdle } from './idle.js';
-import { TerminalOverlay } from './overlay.js';
 
 export interface GuardOptions {
   session: InteractiveSession;
@@ -39,11 +38,12 @@ const SESSION_CHECK_MS = 2_000;
  */
 const LOOKUP_AFTER_ACTIVITY_MS = 2_000;
 
-/** Call before session.start() so the overlay sees every byte; returns null when the guard is off. */
+/** Call before session.start() so the status writer follows the child's title from its first byte; returns null when the guard is off. */
 export function attachGuard(options: GuardOptions): AttachedGuard | null {
   const { session, config, warn } = options;
   if (!config.guard.enabled) return null;
-  const overlay = new TerminalOverlay({ write: (text) => session.writeRaw(text), report: warn });
+  const { status } = session;
+  status.attachGuard();
   const idle = new PromptIdle();
   // Session id lookups (see LOOKUP_AFTER_ACTIVITY_MS).
   let followedId: string | null = null;
@@ -58,10 +58,7 @@ export function attachGuard(options: GuardOptions): AttachedGuard | null {
     if (timer === null && !disposed) schedule();
   };
   session.observe({
-    written: (chunk) => {
-      overlay.onOutput(chunk);
-      wake();
-    },
+    written: () => wake(),
     input: (data) => {
       idle.onInput(data);
       wake();
@@ -72,8 +69,8 @@ export function attachGuard(options: GuardOptions): AttachedGuard | null {
     config,
     report: warn,
     host: {
-      setTitle: (title) => overlay.setTitle(title),
-      bell: () => overlay.bell(),
+      setTitle: (title) => status.setTitle('guard', title),
+      bell: () => status.bell(),
       isIdleAtEmptyPrompt: (ms) => session.childRunning && !options.recovering() && idle.isIdleAtEmptyPrompt(ms),
       typeCommand: (text) => session.typeInput(text, true, { paste: false }),
       log: options.log,
@@ -104,7 +101,7 @@ export function attachGuard(options: GuardOptions): AttachedGuard | null {
       if (timer !== null) clearTimeout(timer);
       follower.dispose();
       guard.dispose();
-      overlay.dispose();
+      status.setTitle('guard', null);
     },
   };
 }

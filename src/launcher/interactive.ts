@@ -1,15 +1,17 @@
 // The interactive session with everything on, shared by `run` and `recover`: the
 // transparent PTY session, the context guard, the gate watcher and recovery on occurrence,
 // and warnings held back while claude owns the screen.
+import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { GateWatcher } from '../detect/watcher.js';
 import { describeError } from '../errors.js';
 import { attachGuard, type AttachedGuard } from '../guard/attach.js';
 import type { LogSink } from '../log/types.js';
 import { stateDir } from '../paths.js';
+import type { ChildControl, Notice } from '../recovery/types.js';
 import { sweepLeftoversLater } from '../storage/leftovers.js';
-import type { ChildControl } from '../recovery/types.js';
 import { InteractiveSession } from '../terminal/session.js';
+import { SIGNAL_NUMBERS } from '../terminal/signals.js';
 import { UserTerminal } from '../terminal/tty.js';
 
 /**
@@ -48,6 +50,8 @@ export interface InteractiveOptions {
   config: Config;
   log: LogSink;
   warnings: Warnings;
+  /** Shown inside claude once it is ready (a recovery by hand that resumes a session). */
+  notice?: Notice;
 }
 
 export interface InteractiveRun {
@@ -67,12 +71,12 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
   const terminal = new UserTerminal(process.stdin, process.stdout);
   const restore = (): void => terminal.restore();
   process.on('exit', restore);
-  const session = new InteractiveSession({ pty, claudePath, cwd, env, terminal, warn });
+  const session = new InteractiveSession({ pty, claudePath, cwd, env, terminal, warn, noticeDir: path.join(stateDir(env), 'notices') });
   // An exception inside claude-recover must not take claude down with it.
   const onUncaught = (error: unknown): void => warn(`internal error, recovery may be off for this session: ${describeError(error)}`);
   process.on('uncaughtException', onUncaught);
   const launchedAt = Date.now();
-  const state: RecoveryState = { recovering: false, watcher: null };
+  const state: RecoveryState = { recovering: false, watcher: null, running: null };
   let guard: AttachedGuard | null = null;
   try {
     guard = attachGuard({
@@ -95,28 +99,40 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
     process.off('exit', restore);
     restore();
     warnings.print = (line) => void process.stderr.write(`${line}\n`);
-    warnings.hold(false);
+    // After a hang-up there is nobody to tell (and writing to the dead tty fails).
+    if (session.endSignal !== 'SIGHUP') warnings.hold(false);
   };
   try {
-    session.start(args);
+    session.start(args, { notice: options.notice });
   } catch (error) {
     session.finish(1);
     cleanup();
     warn(`could not open a pseudo-terminal (${describeError(error)}); running plain claude without recovery.`);
     return null;
   }
-  warnings.print = (line) => session.status(`${line}\n`);
+  warnings.print = (line) => session.status.lines(line, 'warning');
   warnings.hold(true);
   sweepLeftoversLater(env, log);
   state.watcher = watchForGate({ session, warnings, log, config, cwd, env, launchedAt, args, claudePath, state });
-  const finished = session.finished.finally(cleanup);
+  // A recovery under way finishes (its children stopped, its outcome logged) before the end.
+  const finished = session.finished
+    .then(async (status) => {
+      if (state.running !== null) await Promise.race([state.running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
+      return status;
+    })
+    .finally(cleanup);
   return { session, finished };
 }
+
+/** How long the end of a session waits for a recovery under way to log its outcome. */
+const SETTLE_MS = 10_000;
 
 /** What the watcher, recovery and the guard share about the session. */
 interface RecoveryState {
   recovering: boolean;
   watcher: GateWatcher | null;
+  /** The recovery under way, settled when its outcome is logged. */
+  running: Promise<void> | null;
 }
 
 interface WatchOptions {
@@ -158,42 +174,62 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
       warnings.hold(false);
       return stopped;
     },
-    respawn: async (args) => {
+    respawn: async (args, respawnOptions) => {
       currentArgs = args;
       // Before the resumed CLI draws anything: its redraw of the old error is not new, and
       // a refusal of the restored prompt must count, however soon it comes.
       watcher.rebase(args);
       warnings.hold(true);
-      await session.respawn(args);
+      await session.respawn(args, respawnOptions);
     },
     waitForPrompt: (ms) => session.waitForPrompt(ms),
     typeInput: (text, submit) => session.typeInput(text, submit),
-    status: (line) => session.status(line),
+    progress: (update) => session.progress(update),
+    notify: (notice) => session.notify(notice),
+  };
+  /**
+   * Ends the session once recovery leaves no claude running: with 128 + the signal
+   * claude-recover got, else by the outcome. Warnings from here on wait for the terminal to be
+   * restored (they are said after it, on stderr).
+   */
+  const end = (recovered: boolean): void => {
+    warnings.hold(true);
+    session.finish(session.endSignal !== null ? 128 + (SIGNAL_NUMBERS[session.endSignal] ?? 0) : recovered ? 0 : 1);
   };
   watcher.on('occurrence', (occurrence) => {
     // Case C (the words inside the conversation) is logged by the watcher and nothing more;
     // so is every occurrence in detect-only mode.
     if (state.recovering || occurrence.case === 'C' || config.detectOnly) return;
     state.recovering = true;
-    cancel = new AbortController();
-    const { signal } = cancel;
-    void (async () => {
+    const controller = new AbortController();
+    cancel = controller;
+    const { signal } = controller;
+    // A signal to claude-recover now: the step under way stops its child, no further step
+    // runs, the outcome is logged (`canceled by SIGHUP`), then the session ends with 128 + n.
+    session.onRecoverySignal = (received) => controller.abort(received);
+    if (session.endSignal !== null) controller.abort(session.endSignal);
+    state.running = (async () => {
       try {
-        const { recoverOccurrence } = await import('../recovery/recover.js');
+        // Loaded now, not at start: recovery and the status writer's width and colour helpers.
+        const [{ recoverOccurrence }] = await Promise.all([import('../recovery/recover.js'), session.status.prepare()]);
         const result = await recoverOccurrence(
           { ...occurrence, cwd, claudePath, userArgs: currentArgs },
           control,
           { config, log, stateDir: stateDir(env), env, signal },
         );
         if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice.replace(/^claude-recover: /, ''));
-        if (!session.childRunning) session.finish(result.outcome === 'recovered' ? 0 : 1);
+        session.releaseInput();
+        if (!session.childRunning) end(result.outcome === 'recovered');
       } catch (error) {
         warnings.warn(`recovery failed inside claude-recover (${describeError(error)})`);
-        if (!session.childRunning) session.finish(1);
+        session.releaseInput();
+        if (!session.childRunning) end(false);
       } finally {
         cancel = null;
+        session.onRecoverySignal = null;
         session.releaseInput();
         state.recovering = false;
+        state.running = null;
       }
     })();
   });

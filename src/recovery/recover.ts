@@ -1,13 +1,17 @@
 // The entry point the launcher calls with a detected occurrence and the live terminal:
-// case A runs the recovery sequence, case B explains and restarts once with a
-// standard-context model, case C is only logged (by detection). The loop guard comes first.
+// case A runs the recovery sequence; case B explains, and restarts once with a
+// standard-context model only when the refused request carried the 1M beta (otherwise the
+// account is refused whatever the model, and a restart cannot change it); case C is only
+// logged (by detection). The loop guard comes first.
 import { access } from 'node:fs/promises';
 import { describeError } from '../errors.js';
 import type { LogSink } from '../log/types.js';
 import { transcriptPath as sessionTranscriptPath } from '../transcript/locate.js';
 import { LoopGuard, loopGuardFile, type GuardDecision, type GuardKind } from './loop-guard.js';
-import { buildResumeArgs } from './resume-args.js';
+import { accountRefusedNotice, oneMillionRefusedNotice, textNotice } from './notices.js';
+import { buildResumeArgs, parseClaudeArgs } from './resume-args.js';
 import {
+  cancelReason,
   caseASteps,
   caseBSteps,
   runSteps,
@@ -17,6 +21,7 @@ import {
   type RecoveryState,
   type Step,
 } from './steps.js';
+import { promptsSinceLastReply } from './transcript-scan.js';
 import type { ChildControl } from './types.js';
 
 export interface RecoveryResult {
@@ -26,10 +31,7 @@ export interface RecoveryResult {
   childRunning: boolean;
   /** What the user should read (what happened, what to do), or null. */
   notice: string | null;
-  /**
-   * Whether the notice was printed already. It is held back while the blocked child still owns
-   * the screen (loop guard, unknown session): print it once the screen is free, e.g. at exit.
-   */
+  /** Whether the notice went to ChildControl.notify (it always does when there is one). */
   noticeShown: boolean;
   /** For recovered: `compact:<model>`, `prune-images+compact:<model>` or `clear`. */
   worked?: string;
@@ -97,22 +99,19 @@ export async function recoverOccurrence(
 ): Promise<RecoveryResult> {
   const now = deps.now ?? Date.now;
   const started = now();
-  const print = deps.print ?? ((text: string) => control.status(text.endsWith('\n') ? text : `${text}\n`));
   const env = deps.env ?? process.env;
   const log: LogSink = deps.log;
   const sessionKey = request.sessionId ?? `cwd:${request.cwd}`;
   const ts = (): string => new Date(now()).toISOString();
 
-  const state: RecoveryState = { childOnScreen: true, backup: null, compactedWith: null, prune: null, respawned: null, resume: null };
+  const state: RecoveryState = { childOnScreen: true, backup: null, compactedWith: null, prune: null, respawned: null, resume: null, prompts: null };
 
+  /** Logs the outcome first (a signal may end the process next), then tells the person. */
   const gaveUp = (reason: string, tried: string[], notice: string): RecoveryResult => {
     log.write({ ts: ts(), type: 'gave-up', occurrence: request.occurrence, sessionId: request.sessionId, totalMs: now() - started, reason, tried });
-    const shown = !state.childOnScreen;
-    if (shown) {
-      control.status('');
-      print(notice);
-    }
-    return { outcome: 'gave-up', childRunning: state.childOnScreen, notice, noticeShown: shown, reason };
+    if (!state.childOnScreen) control.progress(null);
+    control.notify(textNotice(notice));
+    return { outcome: 'gave-up', childRunning: state.childOnScreen, notice, noticeShown: true, reason };
   };
 
   const claim = async (kind: GuardKind, max?: number): Promise<GuardDecision> => {
@@ -129,7 +128,7 @@ export async function recoverOccurrence(
   try {
     if (request.case === 'C') return { outcome: 'ignored', childRunning: true, notice: null, noticeShown: false };
     const transcriptPath = request.transcriptPath ?? (request.sessionId ? sessionTranscriptPath(request.cwd, request.sessionId, env) : null);
-    if (request.case === 'B') return await caseB(request, control, deps, state, transcriptPath, claim, gaveUp);
+    if (request.case === 'B') return await caseB(request, control, { deps, state, transcriptPath, started, claim, gaveUp });
 
     if (versionAtLeast(request.claudeVersion, SELF_RECOVERY_VERSION) && request.requestedModel && !/\[1m\]$/i.test(request.requestedModel)) {
       log.write({
@@ -154,7 +153,7 @@ export async function recoverOccurrence(
     }
 
     const steps = caseASteps(request, transcriptPath, deps.config, deps.stateDir);
-    const run = await runSteps(steps, { request, transcriptPath, deps, control, state });
+    const run = await runSteps(steps, { request, transcriptPath, deps, control, state, startedAt: started });
     if (state.respawned === 'resume' && state.compactedWith) {
       const worked = `${state.prune?.written ? 'prune-images+' : ''}compact:${state.compactedWith}`;
       log.write({ ts: ts(), type: 'recovered', occurrence: request.occurrence, sessionId: request.sessionId, totalMs: now() - started, worked });
@@ -165,7 +164,7 @@ export async function recoverOccurrence(
       return { outcome: 'recovered', childRunning: true, notice: null, noticeShown: false, worked: 'clear' };
     }
     const reason = deps.signal?.aborted
-      ? 'canceled'
+      ? cancelReason(deps.signal)
       : run.failed
       ? `${run.failed.name} failed`
       : state.compactedWith
@@ -183,38 +182,66 @@ export async function recoverOccurrence(
   }
 }
 
-async function caseB(
-  request: RecoveryRequest,
-  control: ChildControl,
-  deps: RecoveryDeps,
-  state: RecoveryState,
-  transcriptPath: string | null,
-  claim: (kind: GuardKind, max?: number) => Promise<GuardDecision>,
-  gaveUp: (reason: string, tried: string[], notice: string) => RecoveryResult,
-): Promise<RecoveryResult> {
-  const steps = caseBSteps(request, transcriptPath ?? '', deps.config);
-  const resume = steps.find((step) => step.name === 'resume');
-  const model = resume?.model ?? deps.config.resume.model;
-  const tokens = typeof request.contextTokens === 'number' ? ` (${request.contextTokens} tokens of context)` : '';
-  const explanation = [
-    `claude-recover: the account was refused 1M context on a small session${tokens}. This is about the account, not the conversation: compacting would not help, and no local fix is known.`,
-    '  What can help:',
-    `    - a standard-context model: claude --model ${model}`,
-    '    - the account\'s usage credits: https://claude.ai/settings/usage',
-  ];
-  const decision = await claim('case-b', 1);
-  if (!decision.allowed) {
-    return gaveUp('case B again: already restarted once with a standard-context model', [], explanation.join('\n'));
+interface CaseBContext {
+  deps: RecoveryDeps;
+  state: RecoveryState;
+  transcriptPath: string | null;
+  started: number;
+  claim: (kind: GuardKind, max?: number) => Promise<GuardDecision>;
+  gaveUp: (reason: string, tried: string[], notice: string) => RecoveryResult;
+}
+
+/**
+ * Whether the refused request carried the 1M beta, and how that is known: its `api-request`
+ * record (2.1.33x), else the `--model` the blocked claude was started with (`[1m]` or not;
+ * claude-recover's own restarts always name one); null when neither tells.
+ */
+export function refusedWith1M(request: RecoveryRequest): { carried: boolean | null; evidence: string } {
+  if (typeof request.requestCarried1M === 'boolean') return { carried: request.requestCarried1M, evidence: 'its api-request record' };
+  const model = parseClaudeArgs(request.userArgs).model;
+  if (model !== null) return { carried: /\[1m\]$/i.test(model), evidence: `--model ${model}` };
+  return { carried: null, evidence: 'not recorded' };
+}
+
+async function caseB(request: RecoveryRequest, control: ChildControl, b: CaseBContext): Promise<RecoveryResult> {
+  const { deps, state, started } = b;
+  const transcriptPath = b.transcriptPath ?? '';
+  const { carried, evidence } = refusedWith1M(request);
+  const steps = caseBSteps(request, transcriptPath, deps.config, ({ choice, restored }) =>
+    oneMillionRefusedNotice({ model: choice.model, contextTokens: request.contextTokens, restored }),
+  );
+  const model = steps.find((step) => step.name === 'resume')?.model ?? deps.config.resume.model;
+  const why = carried === false ? `standard context (${evidence})` : `1M beta (${evidence === 'not recorded' ? 'betas not recorded; the gate names 1M' : evidence})`;
+
+  // Standard context already: the account is refused whatever the model. Explain, keep the
+  // session as it is, and put the prompt back in the box if the person has not typed there.
+  const decision = carried === false ? null : await b.claim('case-b', 1);
+  if (carried === false || (decision !== null && !decision.allowed)) {
+    const prompts = transcriptPath && deps.config.promptRestore !== 'off' ? await promptsSinceLastReply(transcriptPath).catch(() => []) : [];
+    const notice = accountRefusedNotice({ contextTokens: request.contextTokens, model: carried === false ? parseClaudeArgs(request.userArgs).model ?? request.requestedModel : null, promptInBox: prompts.length > 0 });
+    const reason = carried === false ? `case B: refused with ${why}; the account, not the session: not restarted` : `case B again after a restart with a standard-context model (${why}): not restarted`;
+    log(deps, { type: 'gave-up', occurrence: request.occurrence, sessionId: request.sessionId, totalMs: (deps.now ?? Date.now)() - started, reason, tried: [] });
+    control.notify(notice);
+    if (prompts.length > 0 && (await control.waitForPrompt(5_000))) await control.typeInput(prompts.join('\n'), false);
+    return { outcome: 'gave-up', childRunning: true, notice: notice.text.join('\n'), noticeShown: true, reason };
   }
-  const reason = `case B: refused on a small session; restarted with ${model}, no compaction`;
+
+  const reason = `case B: refused with ${why} on a small session; restarted once with ${model}, no compaction`;
   const [stop, ...rest] = steps as [Step, ...Step[]];
-  const first = await runSteps([stop], { request, transcriptPath: transcriptPath ?? '', deps, control, state });
-  if (first.failed) return gaveUp('case B: the blocked claude could not be stopped', first.tried, explanation.join('\n'));
-  control.status('');
-  const print = deps.print ?? ((text: string) => control.status(`${text}\n`));
-  print([...explanation, `  Restarting ${request.sessionId ? 'this session' : 'claude'} with ${model}, once.`].join('\n'));
-  const second = await runSteps(rest, { request, transcriptPath: transcriptPath ?? '', deps, control, state });
+  const first = await runSteps([stop], { request, transcriptPath, deps, control, state, startedAt: started });
+  if (first.failed) {
+    return b.gaveUp('case B: the blocked claude could not be stopped', first.tried, oneMillionRefusedNotice({ model, contextTokens: request.contextTokens, restored: { prompts: 0, mode: 'off' } }).text.join('\n'));
+  }
+  const second = await runSteps(rest, { request, transcriptPath, deps, control, state, startedAt: started });
   const tried = [...first.tried, ...second.tried];
-  const result = gaveUp(reason, tried, explanation.join('\n'));
-  return { ...result, noticeShown: true, childRunning: state.childOnScreen };
+  log(deps, { type: 'gave-up', occurrence: request.occurrence, sessionId: request.sessionId, totalMs: (deps.now ?? Date.now)() - started, reason, tried });
+  if (state.respawned === null) {
+    // Not restarted (canceled, or the resume failed): say so where the person is.
+    control.notify(textNotice(`claude-recover: ${deps.signal?.aborted ? cancelReason(deps.signal) : 'could not restart claude'} after the account was refused 1M context. Start it with a standard-context model: claude --model ${model}`));
+  }
+  return { outcome: 'gave-up', childRunning: state.childOnScreen, notice: null, noticeShown: state.respawned === null, reason };
+}
+
+function log(deps: RecoveryDeps, entry: Omit<Extract<Parameters<LogSink['write']>[0], { type: 'gave-up' }>, 'ts'>): void {
+  deps.log.write({ ts: new Date((deps.now ?? Date.now)()).toISOString(), ...entry });
 }

@@ -1,17 +1,18 @@
 // The recovery sequence as data: each step has a name, a timeout, a condition on what the
 // earlier steps achieved, and a run function; the runner logs one StepEntry per step run
-// and shows a progress line while no child owns the screen.
+// and tells the mode what runs while no child owns the screen (ChildControl.progress).
 import path from 'node:path';
 import type { Config } from '../config/types.js';
 import { describeError } from '../errors.js';
 import type { GateCase, LogSink } from '../log/types.js';
 import { backupDir, checkpoint, type Checkpoint } from './checkpoint.js';
 import { compactionArgs, runCompaction } from './compact.js';
+import { freshSessionNotice, GATE, recoveredNotice, type Restored } from './notices.js';
 import { noProbe, type Probe } from './probe.js';
 import { pruneImages, type PruneReport } from './prune-images.js';
 import { buildResumeArgs, type ResumeChoice } from './resume-args.js';
-import { lastUserPrompt } from './transcript-scan.js';
-import type { ChildControl } from './types.js';
+import { promptsSinceLastReply } from './transcript-scan.js';
+import type { ChildControl, Notice } from './types.js';
 
 /** What recovery needs to know about one occurrence (detection's occurrence plus the launch). */
 export interface RecoveryRequest {
@@ -28,6 +29,8 @@ export interface RecoveryRequest {
   userArgs: string[];
   /** The model the session ran with, as the transcript has it (may end in `[1m]`). */
   requestedModel: string | null;
+  /** Whether the refused request carried the 1M-context beta, as its transcript record says; null or absent: not recorded. */
+  requestCarried1M?: boolean | null;
   claudeVersion: string | null;
   /** The context size behind the case decision, for the explanation. */
   contextTokens?: number | null;
@@ -41,15 +44,8 @@ export interface RecoveryDeps {
   stateDir: string;
   env?: NodeJS.ProcessEnv;
   now?: () => number;
-  /**
-   * Writes a multi-line notice while no child owns the screen. Default: ChildControl.status
-   * with the text and a final newline (the terminal is raw there: status turns \n into \r\n).
-   */
-  print?: (text: string) => void;
   /** For `claude-recover recover`, run by hand on purpose: the loop guard neither counts nor stops it. */
   skipLoopGuard?: boolean;
-  /** Milliseconds between spinner frames; 0 shows one status line per step. */
-  spinnerMs?: number;
   probe?: Probe;
   /** Aborts the sequence (the user's signal mid-recovery): the running step's signal fires, no further step runs. */
   signal?: AbortSignal;
@@ -63,6 +59,8 @@ export interface RecoveryState {
   prune: PruneReport | null;
   respawned: 'resume' | 'clear' | null;
   resume: ResumeChoice | null;
+  /** What goes back in the input box (read before claude is started again); null: not read yet. */
+  prompts: string[] | null;
 }
 
 export interface StepContext {
@@ -71,6 +69,8 @@ export interface StepContext {
   deps: RecoveryDeps;
   control: ChildControl;
   state: RecoveryState;
+  /** When this occurrence's recovery started (epoch ms, deps.now's clock). */
+  startedAt: number;
   signal: AbortSignal;
 }
 
@@ -87,7 +87,7 @@ export interface Step {
   name: string;
   model?: string;
   timeoutMs: number;
-  /** Progress text: `compacting`. */
+  /** Progress text, a verb phrase (the model is added by whoever shows it): `compacting`. */
   label: string;
   /** What the step does, for --dry-run. */
   describe: string;
@@ -148,7 +148,7 @@ function compactStep(request: RecoveryRequest, transcriptPath: string, model: st
   return {
     name: 'compact',
     model,
-    label: `compacting with ${model}`,
+    label: 'compacting',
     // The runner's own limit only backs up execa's, which kills the process and says so.
     timeoutMs: config.compaction.timeoutMs + 15 * SECOND,
     describe: `${shellLine([request.claudePath, ...compactionArgs(sessionId, model)])} (timeout ${Math.round(config.compaction.timeoutMs / SECOND)} s)`,
@@ -191,21 +191,51 @@ function pruneStep(transcriptPath: string): Step {
   };
 }
 
-/** Starts claude again with the chosen arguments (the status line cleared first) and notes it in the state. */
-async function respawn(control: ChildControl, state: RecoveryState, choice: ResumeChoice, how: 'resume' | 'clear'): Promise<void> {
-  control.status('');
+/** Starts claude again with the chosen arguments and the notice to show in it, and notes it in the state. */
+async function respawn(control: ChildControl, state: RecoveryState, choice: ResumeChoice, how: 'resume' | 'clear', notice: Notice): Promise<void> {
+  control.progress(null);
   state.resume = choice;
-  await control.respawn(choice.args);
+  await control.respawn(choice.args, { notice });
   state.childOnScreen = true;
   state.respawned = how;
 }
+
+/** Reads what goes back in the input box, before claude starts again (the notice says what it will find). */
+async function readPrompts(state: RecoveryState, transcriptPath: string): Promise<string[]> {
+  if (state.prompts !== null) return state.prompts;
+  // The backup holds the transcript as it was when the gate hit, before any compaction.
+  const source = state.backup?.backupPath ?? transcriptPath;
+  try {
+    state.prompts = source ? await promptsSinceLastReply(source) : [];
+  } catch {
+    state.prompts = [];
+  }
+  return state.prompts;
+}
+
+function restoredFor(config: Config, prompts: readonly string[]): Restored {
+  return { prompts: prompts.length, mode: config.promptRestore };
+}
+
+/** How a notice for the next claude is made once its facts are known. */
+export type NoticeFor = (facts: { ctx: StepContext; choice: ResumeChoice; restored: Restored }) => Notice;
 
 function respawnDetail(choice: ResumeChoice): string {
   const dropped = choice.dropped.length > 0 ? `, dropped ${[...new Set(choice.dropped)].join(' ')}` : '';
   return `model=${choice.model} (${choice.modelSource}), ${choice.args.length} args${dropped}`;
 }
 
-function resumeStep(request: RecoveryRequest, config: Config, condition: 'compacted' | 'always'): Step {
+/** Case A's message: compacted with…, resumed with…, in…. */
+const recoveredFor: NoticeFor = ({ ctx, choice, restored }) =>
+  recoveredNotice({
+    compactedWith: ctx.state.compactedWith ?? '?',
+    resumedWith: choice.model,
+    elapsedMs: (ctx.deps.now ?? Date.now)() - ctx.startedAt,
+    prunedImages: ctx.state.prune?.written ? ctx.state.prune.images : 0,
+    restored,
+  });
+
+export function resumeStep(request: RecoveryRequest, config: Config, condition: 'compacted' | 'always', noticeFor: NoticeFor = recoveredFor): Step {
   const choice = buildResumeArgs({
     userArgs: request.userArgs,
     sessionId: request.sessionId,
@@ -219,8 +249,9 @@ function resumeStep(request: RecoveryRequest, config: Config, condition: 'compac
     timeoutMs: 30 * SECOND,
     describe: shellLine([request.claudePath, ...choice.args]),
     ...(condition === 'compacted' ? { when: (s: RecoveryState) => s.compactedWith !== null, whenText: 'if a compaction worked' } : {}),
-    async run({ control, state }) {
-      await respawn(control, state, choice, 'resume');
+    async run(ctx) {
+      const prompts = await readPrompts(ctx.state, ctx.transcriptPath);
+      await respawn(ctx.control, ctx.state, choice, 'resume', noticeFor({ ctx, choice, restored: restoredFor(config, prompts) }));
       return { ok: true, detail: respawnDetail(choice) };
     },
   };
@@ -241,8 +272,11 @@ function clearStep(request: RecoveryRequest, transcriptPath: string, config: Con
     describe: `${shellLine([request.claudePath, ...choice.args])} (a fresh session; ${transcriptPath} stays as it is)`,
     when: (s) => s.compactedWith === null,
     whenText: 'if nothing else worked (allowClear is on)',
-    async run({ control, state }) {
-      await respawn(control, state, choice, 'clear');
+    async run(ctx) {
+      const prompts = await readPrompts(ctx.state, ctx.transcriptPath);
+      const elapsedMs = (ctx.deps.now ?? Date.now)() - ctx.startedAt;
+      const notice = freshSessionNotice({ model: choice.model, transcriptPath, elapsedMs, restored: restoredFor(config, prompts) });
+      await respawn(ctx.control, ctx.state, choice, 'clear', notice);
       return { ok: true, detail: `fresh session; old transcript ${transcriptPath}; ${respawnDetail(choice)}` };
     },
   };
@@ -254,19 +288,17 @@ function restorePromptStep(transcriptPath: string, config: Config): Step {
     name: 'restore-prompt',
     label: 'restoring the prompt',
     timeoutMs: 45 * SECOND,
-    describe: `${submit ? 'type and send' : 'type (without sending)'} the last prompt of the transcript into the input box`,
+    describe: `${submit ? 'type and send' : 'type (without sending)'} the prompts asked since the last answer (the blocked one and any queued behind it) into the input box`,
     when: (s) => s.respawned !== null,
     whenText: 'once claude is back',
     async run({ control, state }) {
-      // The backup holds the transcript as it was when the gate hit, before any compaction.
-      const source = state.backup?.backupPath ?? transcriptPath;
-      if (!source) return { ok: false, detail: 'no transcript to take the prompt from' };
-      const prompt = await lastUserPrompt(source);
-      if (prompt === null) return { ok: false, detail: 'no user prompt in the transcript' };
+      const prompts = await readPrompts(state, transcriptPath);
+      if (prompts.length === 0) return { ok: false, detail: 'no user prompt since the last answer' };
       const ready = await control.waitForPrompt(30 * SECOND);
       if (!ready) return { ok: false, timedOut: true, detail: 'the input box did not appear' };
-      await control.typeInput(prompt, submit);
-      return { ok: true, detail: `${config.promptRestore}, ${prompt.length} chars` };
+      const text = prompts.join('\n');
+      await control.typeInput(text, submit);
+      return { ok: true, detail: `${config.promptRestore}, ${prompts.length} prompt${prompts.length === 1 ? '' : 's'}, ${text.length} chars` };
     },
   };
 }
@@ -284,9 +316,9 @@ export function caseASteps(request: RecoveryRequest, transcriptPath: string, con
   return steps;
 }
 
-/** Case B: no compaction; stop, then the same session with a standard-context model, once. */
-export function caseBSteps(request: RecoveryRequest, transcriptPath: string, config: Config): Step[] {
-  const steps: Step[] = [stopStep(), resumeStep(request, config, 'always')];
+/** Case B: no compaction; stop, then the same session with a standard-context model, once, with `noticeFor`'s message. */
+export function caseBSteps(request: RecoveryRequest, transcriptPath: string, config: Config, noticeFor?: NoticeFor): Step[] {
+  const steps: Step[] = [stopStep(), resumeStep(request, config, 'always', noticeFor)];
   if (config.promptRestore !== 'off') steps.push(restorePromptStep(transcriptPath, config));
   return steps;
 }
@@ -299,40 +331,6 @@ export function describeSteps(steps: readonly Step[]): string {
       return `${String(i + 1).padStart(2)}. ${step.name}${step.model ? ` (${step.model})` : ''}: ${step.describe}${when}`;
     })
     .join('\n');
-}
-
-const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-
-/** The one-line progress on stderr, redrawn while a step runs. */
-class Progress {
-  private timer: NodeJS.Timeout | null = null;
-  private frame = 0;
-
-  constructor(
-    private readonly control: ChildControl,
-    private readonly startedAt: number,
-    private readonly now: () => number,
-    private readonly intervalMs: number,
-  ) {}
-
-  start(label: string, model: string | undefined): void {
-    this.stop();
-    const draw = (): void => {
-      const elapsed = Math.floor((this.now() - this.startedAt) / SECOND);
-      const frame = FRAMES[this.frame++ % FRAMES.length] ?? '';
-      this.control.status(`${frame} claude-recover: ${label} · ${elapsed}s${model && !label.includes(model) ? ` · ${model}` : ''} · Ctrl-C cancels`);
-    };
-    draw();
-    if (this.intervalMs > 0) {
-      this.timer = setInterval(draw, this.intervalMs);
-      this.timer.unref();
-    }
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
 }
 
 export interface RunOutcome {
@@ -368,22 +366,30 @@ async function runOne(step: Step, ctx: Omit<StepContext, 'signal'>): Promise<Ste
   }
 }
 
+/** Why the sequence was canceled, from the abort reason (`SIGHUP`, or a person's Ctrl-C). */
+export function cancelReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  return typeof reason === 'string' && reason.startsWith('SIG') ? `canceled by ${reason}` : 'canceled';
+}
+
 /** Runs the steps in order, each only if its condition holds, logging each one. */
 export async function runSteps(steps: readonly Step[], ctx: Omit<StepContext, 'signal'>): Promise<RunOutcome> {
   const now = ctx.deps.now ?? Date.now;
   const probe = ctx.deps.probe ?? noProbe;
-  const progress = new Progress(ctx.control, now(), now, ctx.deps.spinnerMs ?? 120);
   const tried: string[] = [];
+  let shown = false;
   try {
     for (const step of steps) {
-      if (ctx.deps.signal?.aborted) return { tried: [...tried, 'canceled by a signal'], failed: step };
+      if (ctx.deps.signal?.aborted) return { tried: [...tried, cancelReason(ctx.deps.signal)], failed: step };
       if (step.when && !step.when(ctx.state)) continue;
       const id = step.model ? `${step.name}:${step.model}` : step.name;
       await probe(`step:${id}`);
-      if (!ctx.state.childOnScreen) progress.start(step.label, step.model);
+      if (!ctx.state.childOnScreen) {
+        ctx.control.progress({ step: step.label, model: step.model, about: GATE, since: ctx.startedAt, cancellable: true });
+        shown = true;
+      }
       const started = now();
       const result = await runOne(step, ctx);
-      progress.stop();
       const ended = now();
       ctx.deps.log.write({
         ts: new Date(ended).toISOString(),
@@ -402,6 +408,6 @@ export async function runSteps(steps: readonly Step[], ctx: Omit<StepContext, 's
     }
     return { tried, failed: null };
   } finally {
-    progress.stop();
+    if (shown && !ctx.state.childOnScreen) ctx.control.progress(null);
   }
 }

@@ -3,7 +3,7 @@
 // check (every line parses, the parentUuid chain).
 import { createHash } from 'node:crypto';
 import { readLines, readLinesBackward } from '../transcript/lines.js';
-import { isCompactBoundary, parseRecord, replyContextTokens, userPromptText, type TranscriptRecord } from '../transcript/records.js';
+import { isCompactBoundary, isMainAssistantReply, parseRecord, replyContextTokens, userPromptText, type TranscriptRecord } from '../transcript/records.js';
 
 /** The last prompt the user typed (searched in the last 64 MiB), or null. */
 export async function lastUserPrompt(file: string): Promise<string | null> {
@@ -14,6 +14,41 @@ export async function lastUserPrompt(file: string): Promise<string | null> {
     if (text !== null && text.trim() !== '') return text;
   }
   return null;
+}
+
+/**
+ * What the person asked for since the last answer, in order: the blocked prompt and the
+ * messages they queued behind it (`queue-operation` enqueue records, written as soon as a
+ * message is queued; a queued message the CLI went on to send shows once). Searched backwards
+ * from the end to the last real reply of the main session; empty when nothing was asked since.
+ */
+export async function promptsSinceLastReply(file: string): Promise<string[]> {
+  const events: Array<{ kind: 'prompt' | 'queued'; text: string }> = [];
+  for await (const line of readLinesBackward(file)) {
+    const record = parseRecord(line.bytes.toString('utf8'));
+    if (!record) continue;
+    if (isMainAssistantReply(record)) break;
+    const prompt = userPromptText(record);
+    if (prompt !== null && prompt.trim() !== '') events.push({ kind: 'prompt', text: prompt });
+    else if (record.type === 'queue-operation' && record.operation === 'enqueue' && typeof record.content === 'string' && record.content.trim() !== '') {
+      events.push({ kind: 'queued', text: record.content });
+    }
+  }
+  events.reverse();
+  const prompts: string[] = [];
+  const queued = new Map<string, number>();
+  for (const event of events) {
+    const waiting = queued.get(event.text) ?? 0;
+    if (event.kind === 'queued') {
+      prompts.push(event.text);
+      queued.set(event.text, waiting + 1);
+    } else if (waiting > 0) {
+      queued.set(event.text, waiting - 1); // the queued message, sent: already in its place
+    } else {
+      prompts.push(event.text);
+    }
+  }
+  return prompts;
 }
 
 export interface SessionFacts {

@@ -1,14 +1,21 @@
 // The interactive session: owns the PTY child, raw mode, resizes and signals; writes the
 // child's bytes to the terminal unchanged and hands a decoded copy to subscribers; and
 // implements ChildControl so recovery can stop and restart the child in the same terminal.
+// claude-recover's own text reaches the terminal only through its StatusWriter.
 import { writeSync } from 'node:fs';
 import type * as NodePty from '@lydell/node-pty';
 import { describeError } from '../errors.js';
-import type { ChildControl, StopResult } from '../recovery/types.js';
+import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
+import type { Colours } from '../ui/colour.js';
+import { ControlsOnly } from './controls-only.js';
 import { Utf8Stream } from './decode.js';
 import { JobControl } from './job-control.js';
+import { addNoticeHook, discardNotice, noticeShown, type NoticeHook } from './notice-hook.js';
 import { exitStatus, spawnChild, type ChildExit, type ChildPty } from './pty.js';
+import { SIGNAL_NUMBERS } from './signals.js';
+import { StatusWriter } from './status.js';
 import type { UserTerminal } from './tty.js';
+import { BoxLine, InputParser, TypedText } from './typed-input.js';
 
 export type OutputSubscriber = (text: string) => void;
 
@@ -27,16 +34,27 @@ export interface SessionOptions {
   /** The child's environment (CLAUDE_RECOVER_ACTIVE already set). */
   env: NodeJS.ProcessEnv;
   terminal: UserTerminal;
-  /** One-line warnings about claude-recover itself (fail open). */
+  /** One-line warnings about claude-recover itself (fail open); also notices that could not be shown in the session. */
   warn: (message: string) => void;
+  /** Where the one-shot files of notices shown inside claude go (claude-recover's state dir). */
+  noticeDir: string;
+  /** Colours for claude-recover's text; default: the terminal's (loaded by status.prepare()). */
+  colours?: Colours;
 }
 
 const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const BRACKETED_PASTE_ON = '\u001b[?2004h';
 const BRACKETED_PASTE_OFF = '\u001b[?2004l';
-/** What a CLI killed by a signal may leave switched on: alternate screen, mouse, paste, focus. */
-const MODES_RESET = '\u001b[?1049l\u001b[?1000l\u001b[?1002l\u001b[?1003l\u001b[?1006l\u001b[?2004l\u001b[?1004l\u001b[?25h\u001b[0m';
+/** What a CLI killed outright leaves switched on: mouse, paste, focus, palette reports; a hidden cursor; colours. */
+const MODES_RESET = '\u001b[?1000l\u001b[?1002l\u001b[?1003l\u001b[?1006l\u001b[?2004l\u001b[?1004l\u001b[?2031l\u001b[?25h\u001b[0m';
+/** The alternate screen is entered at start-up: only the first output is searched for it. */
+const STARTUP_SCAN_BYTES = 256 * 1024;
+/** SIGTERM is the CLI's graceful exit (it restores the terminal and prints nothing); SIGKILL after this. */
+const STOP_MS = 3_000;
+/** After its prompt is ready, how long the CLI may take to run the notice's SessionStart hook. */
+const HOOK_GRACE_MS = 2_000;
+/** A respawned CLI gets this long to show its input box. */
+const READY_MS = 45_000;
 
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -50,50 +68,81 @@ function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   ]);
 }
 
+/** A notice's text as one message for the CLI to show (it wraps it to the width). */
+function noticeMessage(notice: Notice): string {
+  return notice.text.join('\n');
+}
+
 export class InteractiveSession implements ChildControl {
+  /** The one writer of claude-recover's text on this terminal. */
+  readonly status: StatusWriter;
   private child: ChildPty | null = null;
   private decoder = new Utf8Stream();
   private readonly subscribers: OutputSubscriber[] = [];
-  /** Keystrokes typed while recovery runs; they belong to the resumed child. */
-  private held: Buffer[] = [];
+  private readonly input = new InputParser();
+  /** What the person typed into the running child's box since their last Enter. */
+  private readonly box = new BoxLine();
+  /** What the person typed while recovery held the keyboard; typed into the next box, without Enter. */
+  private readonly held = new TypedText();
   private holding = false;
   /** The child exits because recovery asked it to: its exit does not end the session. */
   private stopping = false;
+  /** The stopping child's text is not shown, only its control sequences (ControlsOnly). */
+  private muted = false;
+  private mutedFilter = new ControlsOnly();
+  private altScreen = false;
+  private startupScanLeft = 0;
   private terminalGone = false;
-  private statusShown = false;
   private bracketedPaste = false;
-  /** Recent decoded output, kept from a spawn until someone has waited for the prompt. */
+  /** Recent decoded output, kept from a respawn until the input box is seen. */
   private promptTail: string | null = null;
+  private ready: Promise<boolean> | null = null;
   private lastOutputAt = 0;
+  private lastTyped = '';
   private lastExit: ChildExit = { exitCode: 0, signal: 0 };
   private observer: SessionObserver | null = null;
   private resolveFinished!: (status: number) => void;
   private isFinished = false;
+  private signalsOn = false;
+  /** The first of SIGHUP/SIGTERM/SIGINT that claude-recover itself received, if any. */
+  endSignal: NodeJS.Signals | null = null;
   /** The session's exit status, once the child has exited and no recovery holds the terminal. */
   readonly finished: Promise<number>;
 
+  /** Called when the user presses Ctrl-C while no child owns the screen (recovery cancels). */
+  onInterrupt: (() => void) | null = null;
+  /** Called when claude-recover gets a signal while a recovery runs (it stops its children, logs, and ends). */
+  onRecoverySignal: ((signal: NodeJS.Signals) => void) | null = null;
+
   private readonly onInput = (data: Buffer): void => {
+    const tokens = this.input.push(data);
+    this.status.keystroke(tokens);
     if (this.child !== null && !this.holding) {
+      this.box.add(tokens);
       this.send(data);
       return this.jobs.forwarded(data);
     }
-    // Ctrl-C while recovery works with no child on screen cancels it; it is not held.
-    if (this.child === null && this.onInterrupt !== null && data.includes(0x03)) return this.onInterrupt();
-    this.held.push(data);
+    this.held.add(tokens);
+    // The terminal's answers to the new claude's start-up queries are not typing: they go to it now.
+    if (this.child !== null) for (const token of tokens) if (token.type === 'reply') this.send(token.raw);
+    // Ctrl-C while recovery works with no child on screen cancels it (it is not held itself).
+    if (this.child === null && this.onInterrupt !== null && tokens.some((token) => token.type === 'interrupt')) this.onInterrupt();
   };
-  /** Called when the user presses Ctrl-C while no child owns the screen (recovery cancels). */
-  onInterrupt: (() => void) | null = null;
   private readonly onResize = (): void => {
-    const { cols, rows } = this.options.terminal.size();
-    this.child?.resize(cols, rows);
+    this.status.resized();
+    this.resizeChild();
   };
   private readonly onSignal = (signal: NodeJS.Signals): void => {
     // Raw mode turns Ctrl-C into a byte for the child, so a signal here was sent to
-    // claude-recover itself (kill, a closed terminal): pass it on, as if the user had
-    // sent it to claude. With no child (mid-recovery), the session ends with it.
+    // claude-recover itself (kill, a closed terminal): pass it on, as if the user had sent it
+    // to claude. A recovery under way stops its own children and logs its outcome first.
+    // The listeners stay until the process ends (releaseSignals): a dependency's handler
+    // (execa's signal-exit) re-raises a signal once it is the only listener left.
     if (signal === 'SIGHUP') this.terminalGone = true;
-    if (this.child !== null) this.child.kill(signal);
-    else this.finish(128 + (SIGNAL_NUMBERS[signal] ?? 0));
+    this.endSignal ??= signal;
+    this.child?.kill(signal);
+    if (this.onRecoverySignal !== null) this.onRecoverySignal(signal);
+    else if (this.child === null) this.finish(128 + (SIGNAL_NUMBERS[signal] ?? 0));
   };
 
   /** Ctrl-Z and `fg`: see job-control.ts. */
@@ -123,10 +172,18 @@ export class InteractiveSession implements ChildControl {
       },
       options.warn,
     );
+    this.status = new StatusWriter({
+      write: (text) => this.writeOut(Buffer.from(text, 'utf8')),
+      size: () => options.terminal.size(),
+      colours: options.colours,
+      colourStream: options.terminal.output,
+      reserve: () => this.resizeChild(),
+      report: options.warn,
+    });
   }
 
-  /** Takes over the terminal and starts claude with these arguments. */
-  start(args: string[]): void {
+  /** Takes over the terminal and starts claude with these arguments (and a notice to show in it). */
+  start(args: string[], options: RespawnOptions = {}): void {
     const { terminal } = this.options;
     terminal.enterRaw();
     terminal.input.on('data', this.onInput);
@@ -134,7 +191,9 @@ export class InteractiveSession implements ChildControl {
     terminal.output.on('resize', this.onResize);
     for (const signal of RELAYED_SIGNALS) process.on(signal, this.onSignal);
     this.jobs.start();
-    this.spawn(args);
+    this.signalsOn = true;
+    if (options.notice) this.promptTail = '';
+    this.spawn(args, options.notice);
   }
 
   /** Receives a decoded copy of the child's output; a subscriber that throws is dropped. */
@@ -145,11 +204,6 @@ export class InteractiveSession implements ChildControl {
   /** Sets the one observer of the bytes (the guard); set it before start() so it sees them all. */
   observe(observer: SessionObserver): void {
     this.observer = observer;
-  }
-
-  /** Writes bytes of claude-recover's own (a title, a bell) to the terminal, unobserved. */
-  writeRaw(text: string): void {
-    this.writeOut(Buffer.from(text, 'utf8'));
   }
 
   private send(data: Buffer | string): void {
@@ -187,11 +241,29 @@ export class InteractiveSession implements ChildControl {
     return this.child?.pid;
   }
 
-  private spawn(args: string[]): void {
+  /** The child's size: the terminal's, less the rows a pinned notice takes. */
+  private resizeChild(): void {
+    const { cols, rows } = this.options.terminal.size();
+    this.child?.resize(cols, Math.max(1, rows - this.status.reservedRows));
+  }
+
+  private spawn(args: string[], notice?: Notice): void {
+    let hook: NoticeHook | null = null;
+    if (notice) {
+      try {
+        hook = addNoticeHook(args, noticeMessage(notice), this.options.noticeDir, this.options.cwd);
+      } catch {
+        hook = null; // shown pinned instead
+      }
+    }
     const { cols, rows } = this.options.terminal.size();
     this.decoder = new Utf8Stream();
     this.bracketedPaste = false;
-    const child = spawnChild(this.options.pty, this.options.claudePath, args, {
+    this.altScreen = false;
+    this.startupScanLeft = STARTUP_SCAN_BYTES;
+    this.box.reset();
+    this.lastTyped = '';
+    const child = spawnChild(this.options.pty, this.options.claudePath, hook?.args ?? args, {
       cols,
       rows,
       cwd: this.options.cwd,
@@ -199,11 +271,16 @@ export class InteractiveSession implements ChildControl {
       onData: (data) => this.onChildData(data),
     });
     this.child = child;
+    this.status.setChildOnScreen(true, true);
+    this.ready = this.promptTail !== null ? this.watchForPrompt(child, READY_MS) : null;
     void child.exited.then((exit) => this.onChildExit(child, exit));
+    if (notice) void this.deliverNotice(child, notice, hook);
   }
 
   private onChildData(data: Buffer): void {
+    if (this.muted) return this.onMutedData(data);
     this.writeOut(data);
+    if (this.status.tracking) this.status.childOutput(data);
     this.observeWritten(data);
     this.lastOutputAt = performance.now();
     const text = this.decoder.write(data);
@@ -213,6 +290,7 @@ export class InteractiveSession implements ChildControl {
       const off = text.lastIndexOf(BRACKETED_PASTE_OFF);
       if (on !== off) this.bracketedPaste = on > off;
     }
+    if (this.startupScanLeft > 0) this.scanStartup(text, data.length);
     if (this.promptTail !== null) this.promptTail = (this.promptTail + text).slice(-4096);
     for (let i = 0; i < this.subscribers.length; i++) {
       const subscriber = this.subscribers[i] as OutputSubscriber;
@@ -223,6 +301,29 @@ export class InteractiveSession implements ChildControl {
         this.options.warn(`a watcher failed and was switched off (${describeError(error)}); claude keeps running`);
       }
     }
+  }
+
+  /** Whether the CLI draws on the alternate screen: it says so in its first output (2.1.3xx do). */
+  private scanStartup(text: string, bytes: number): void {
+    this.startupScanLeft -= bytes;
+    this.trackAltScreen(text);
+  }
+
+  private trackAltScreen(text: string): void {
+    if (!text.includes('?1049')) return;
+    const on = text.lastIndexOf('\u001b[?1049h');
+    const off = text.lastIndexOf('\u001b[?1049l');
+    if (on !== off) this.altScreen = on > off;
+  }
+
+  /** The stopping child: its control sequences reach the terminal, its text does not. */
+  private onMutedData(data: Buffer): void {
+    const shown = this.mutedFilter.push(data);
+    if (shown.length === 0) return;
+    this.writeOut(shown);
+    if (this.status.tracking) this.status.childOutput(shown);
+    this.observeWritten(shown);
+    this.trackAltScreen(shown.toString('latin1'));
   }
 
   /** Writes to the terminal synchronously (Node sets a TTY's fd to blocking), unchanged. */
@@ -247,20 +348,29 @@ export class InteractiveSession implements ChildControl {
     if (!this.stopping) this.finish(exitStatus(exit));
   }
 
-  /** Ends the session: restores the terminal and releases every listener. */
+  /** Ends the session: restores the terminal and releases the keyboard and resize listeners. */
   finish(status: number = exitStatus(this.lastExit)): void {
     if (this.isFinished) return;
     this.isFinished = true;
-    this.endStatusLine();
+    this.status.dispose();
     const { terminal } = this.options;
     terminal.restore();
     terminal.input.off('data', this.onInput);
     terminal.input.pause();
     terminal.output.off('resize', this.onResize);
-    for (const signal of RELAYED_SIGNALS) process.off(signal, this.onSignal);
     this.jobs.stop();
     this.child?.kill('SIGHUP');
     this.resolveFinished(status);
+  }
+
+  /**
+   * Removes the signal listeners. Call it last, right before the process ends: until then a
+   * signal must reach this session, not a dependency's handler that re-raises it.
+   */
+  releaseSignals(): void {
+    if (!this.signalsOn) return;
+    this.signalsOn = false;
+    for (const signal of RELAYED_SIGNALS) process.off(signal, this.onSignal);
   }
 
   // ChildControl
@@ -270,42 +380,47 @@ export class InteractiveSession implements ChildControl {
     this.stopping = true;
     const child = this.child;
     if (child === null) return { exitCode: this.lastExit.exitCode, signal: this.lastExit.signal, how: 'already-exited', timedOut: false };
-    // Ctrl-C twice within half a second exits the CLI cleanly; a first pair may only
-    // clear text left in the input box, so a second pair follows. A signal only after that.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      child.write('\u0003');
-      await delay(150);
-      child.write('\u0003');
-      const exit = await raceTimeout(child.exited, 2_500);
-      if (exit !== null) return { exitCode: exit.exitCode, signal: exit.signal, how: 'ctrl-c', timedOut: false };
-    }
+    // What the person had typed into the blocked claude's box goes into the next one.
+    const typed = this.box.value;
+    if (typed) this.held.prepend(typed);
+    this.box.reset();
+    this.muted = true;
+    this.mutedFilter = new ControlsOnly();
+    // SIGTERM, not Ctrl-C: Ctrl-C means "interrupt" while the CLI is busy (sending a queued
+    // message, compacting by itself) and took 2.9 s to stop it; SIGTERM is the CLI's graceful
+    // exit whatever it is doing (exit 143 in 40–350 ms on 2.1.100/2.1.200/2.1.332).
     child.kill('SIGTERM');
-    let exit = await raceTimeout(child.exited, 3_000);
+    let exit = await raceTimeout(child.exited, STOP_MS);
+    const killed = exit === null;
     if (exit === null) {
       child.kill('SIGKILL');
       exit = await child.exited;
     }
-    const reset = Buffer.from(MODES_RESET);
-    this.writeOut(reset);
-    this.observeWritten(reset);
-    return { exitCode: exit.exitCode, signal: exit.signal, how: 'signal', timedOut: true };
+    this.muted = false;
+    // A CLI that exited restored the terminal itself; one killed outright did not. CAN ends a
+    // sequence it may have died inside.
+    if (killed) this.writeOut(Buffer.from(`\u0018${this.altScreen ? '\u001b[?1049l' : ''}${MODES_RESET}`));
+    this.altScreen = false;
+    this.status.setChildOnScreen(false, true);
+    return { exitCode: exit.exitCode, signal: exit.signal || null, how: 'signal', timedOut: killed };
   }
 
-  async respawn(args: string[]): Promise<void> {
-    this.endStatusLine();
+  async respawn(args: string[], options: RespawnOptions = {}): Promise<void> {
+    this.status.progress(null);
+    // A line that stays on the normal screen: after claude, or above its history.
+    if (options.notice) this.status.lines(options.notice.headline, options.notice.tone);
     this.stopping = false;
-    // Recovery waits for this child's prompt next; the box may be drawn before it asks.
     this.promptTail = '';
-    this.spawn(args);
+    this.spawn(args, options.notice);
   }
 
-  async waitForPrompt(timeoutMs: number): Promise<boolean> {
+  /** Resolves true once the CLI's input box is on screen (false: timed out, or the child exited). */
+  private async watchForPrompt(child: ChildPty, timeoutMs: number): Promise<boolean> {
     const started = performance.now();
-    this.promptTail ??= '';
     try {
       while (performance.now() - started < timeoutMs) {
-        if (this.child === null) return false;
-        const tail = this.promptTail;
+        if (this.child !== child) return false;
+        const tail = this.promptTail ?? '';
         const quiet = performance.now() - this.lastOutputAt > 300;
         // The input box: a line starting with ❯ (a `>` in older versions) under a rule,
         // and nothing busy in the footer.
@@ -314,18 +429,58 @@ export class InteractiveSession implements ChildControl {
       }
       return false;
     } finally {
-      this.promptTail = null;
+      if (this.child === child) this.promptTail = null;
     }
+  }
+
+  async waitForPrompt(timeoutMs: number): Promise<boolean> {
+    if (this.ready !== null) return (await raceTimeout(this.ready, timeoutMs)) === true;
+    // A child that was not restarted (it shows its prompt already): wait until it is quiet.
+    const started = performance.now();
+    while (performance.now() - started < timeoutMs) {
+      if (this.child === null) return false;
+      if (performance.now() - this.lastOutputAt > 300) return true;
+      await delay(50);
+    }
+    return false;
+  }
+
+  /**
+   * The notice for a new child: its headline in the title at once (until the person's Enter,
+   * or key); the message inside the CLI through the SessionStart hook; pinned under the CLI's
+   * screen when the hook did not run (hooks switched off, a --settings that could not be merged).
+   */
+  private async deliverNotice(child: ChildPty, notice: Notice, hook: NoticeHook | null): Promise<void> {
+    this.status.setTitle('recovery', notice.headline, notice.tone === 'done' ? 'enter' : 'key');
+    const ready = this.ready === null ? false : await this.ready;
+    if (hook !== null) {
+      const until = performance.now() + HOOK_GRACE_MS;
+      while (!noticeShown(hook) && performance.now() < until && this.child === child) await delay(50);
+      const shown = noticeShown(hook);
+      discardNotice(hook);
+      if (shown) return;
+    }
+    if (this.child !== child || this.isFinished) return;
+    if (!ready) await this.waitForPrompt(5_000);
+    this.showInSession(notice);
+  }
+
+  /** Pins the notice under the running child; when it cannot be (or only in part), it is also said after claude. */
+  private showInSession(notice: Notice): void {
+    if (this.status.pin(notice) !== 'whole') this.options.warn(noticeMessage(notice).replace(/^claude-recover: /, ''));
   }
 
   /**
    * Types into the child: as one bracketed paste when the child enabled it (or the text has
    * several lines), or as plain keystrokes with `paste: false`; with submit, Enter follows.
+   * Nothing is typed into a box that holds the person's own text (unless `force`).
    */
-  async typeInput(text: string, submit: boolean, options: { paste?: boolean } = {}): Promise<void> {
+  async typeInput(text: string, submit: boolean, options: { paste?: boolean; force?: boolean } = {}): Promise<void> {
     if (this.child === null) return;
+    if (this.box.occupied && options.force !== true) return;
     const paste = (options.paste ?? true) && (this.bracketedPaste || text.includes('\n'));
     this.send(paste ? `\u001b[200~${text}\u001b[201~` : text);
+    this.lastTyped = text;
     if (submit) {
       // The CLI can drop an Enter that arrives with the text; a person's pause apart.
       await delay(200);
@@ -333,40 +488,33 @@ export class InteractiveSession implements ChildControl {
     }
   }
 
-  status(line: string): void {
-    if (this.terminalGone || this.child !== null) return;
-    const lines = line.split('\n');
-    const last = lines.pop() ?? '';
-    let out = '\r\u001b[2K';
-    for (const full of lines) out += `${full}\r\n`;
-    out += last;
-    this.statusShown = last !== '';
-    try {
-      writeSync(2, out);
-    } catch {
-      this.terminalGone = true;
+  progress(update: Progress | null): void {
+    this.status.progress(update);
+  }
+
+  notify(notice: Notice): void {
+    if (this.child !== null && !this.stopping) {
+      this.status.setTitle('recovery', notice.headline, 'key');
+      this.showInSession(notice);
+    } else {
+      this.status.progress(null);
+      this.status.lines(notice.text.join('\n'), notice.tone);
     }
   }
 
-  private endStatusLine(): void {
-    if (!this.statusShown || this.terminalGone) return;
-    this.statusShown = false;
-    try {
-      writeSync(2, '\r\n');
-    } catch {
-      this.terminalGone = true;
-    }
-  }
-
-  /** Recovery is over: keystrokes typed meanwhile go to the resumed child, in order. */
+  /**
+   * Recovery is over: what the person typed meanwhile goes into the box after the restored
+   * prompt, without its Enter (nothing is sent that they could not see first); with no claude
+   * to go to, it is shown back.
+   */
   releaseInput(): void {
     this.holding = false;
-    const held = this.held;
-    this.held = [];
-    if (this.child === null) return;
-    for (const data of held) {
-      this.send(data);
-      this.jobs.forwarded(data);
-    }
+    const text = this.held.take();
+    if (text === '') return;
+    // No claude to type it into (the recovery gave up): it is shown back, so it is not lost.
+    if (this.child === null) return this.options.warn(`what you typed while it worked was not sent: ${text}`);
+    const joined = this.lastTyped !== '' && !/\s$/.test(this.lastTyped) ? ` ${text}` : text;
+    void this.typeInput(joined, false, { force: true });
+    this.box.add([{ type: 'text', text }]);
   }
 }

@@ -93,3 +93,20 @@ export function reflow(text: string, columns: number): string {
   flush();
   return out.join('\n');
 }
+
+/**
+ * `text` broken into lines of at most `columns` display columns, at spaces where it can be
+ * (a word longer than a line is cut); existing line breaks are kept. For plain text (no
+ * escape sequences): colour is added after wrapping.
+ */
+export function wrapWidth(text: string, columns: number): string[] {
+  const width = Math.max(1, columns);
+  return text.split('\n').flatMap((paragraph) => {
+    // A paragraph's indentation is kept on each of its lines (when it leaves room for text).
+    const indent = /^ */.exec(paragraph)?.[0] ?? '';
+    const lead = indent.length < width / 2 ? indent : '';
+    return wrapAnsi(paragraph.slice(indent.length), width - lead.length, { hard: true, trim: true })
+      .split('\n')
+      .map((line) => lead + line);
+  });
+}

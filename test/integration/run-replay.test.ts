@@ -87,10 +87,13 @@ describe('cancelling a recovery', () => {
     });
     const run = spawnPty(process.execPath, [BIN, 'run', '--', '--model', 'claude-sonnet-4-6[1m]'], { cwd, env, cols: 70 });
     await run.waitFor('Once fixed, resend your message');
-    await run.waitFor(/compact.*Ctrl-C cancels/);
+    await run.waitFor(/claude-recover · .*compacting/);
+    run.write('typed meanwhile\r');
     run.write('\u0003');
     const exit = await run.exited;
     expect(exit.exitCode).toBe(1);
+    // With no claude to type it into, what was typed is shown back, not lost.
+    expect(run.text().replace(/\s+/g, ' ')).toContain('what you typed while it worked was not sent: typed meanwhile');
     const all = events(stateHome);
     const gaveUp = all.find((e) => e.type === 'gave-up');
     expect(gaveUp).toMatchObject({ reason: 'canceled', sessionId });

@@ -8,6 +8,8 @@ import { spawnChild } from '../../src/terminal/pty.js';
 export interface PtyRun {
   /** Every byte the program wrote, as received. */
   readonly raw: () => Buffer;
+  /** The same bytes in the chunks they arrived in (what a terminal would draw frame by frame). */
+  readonly chunks: () => readonly Buffer[];
   /** The output as text with escape sequences stripped and cursor moves turned into spaces. */
   readonly text: () => string;
   readonly pid: number;
@@ -63,6 +65,7 @@ export function spawnPty(file: string, args: string[], options: PtyOptions = {})
   };
   return {
     raw,
+    chunks: () => chunks,
     text,
     pid: term.pid,
     write: (data) => term.write(data),

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ChildControl, StopResult } from '../../src/recovery/types.js';
+import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../../src/recovery/types.js';
 import { projectDirName } from '../../src/transcript/locate.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -78,7 +78,7 @@ export interface SyntheticOptions {
   imageChars?: number;
   /** Padding characters in each assistant answer. */
   answerChars?: number;
-  /** The last user prompt's text. */
+  /** The last user prompt's text: that prompt is the blocked one (an API error of the gate instead of an answer). */
   lastPrompt?: string;
 }
 
@@ -116,16 +116,25 @@ export function syntheticTranscript(options: SyntheticOptions): string[] {
         toolUseResult: { type: 'image' },
       });
     }
-    push({
-      type: 'assistant',
-      message: {
-        role: 'assistant',
-        model: 'claude-sonnet-4-6',
-        content: [{ type: 'text', text: `answer ${turn} ${'x'.repeat(options.answerChars ?? 40)}` }],
-        usage: { input_tokens: 10, cache_read_input_tokens: 1000 * turn, cache_creation_input_tokens: 0, output_tokens: 5 },
-      },
-      requestedModel: 'claude-sonnet-4-6[1m]',
-    });
+    if (turn === options.turns && options.lastPrompt !== undefined) {
+      push({
+        type: 'assistant',
+        isApiErrorMessage: true,
+        error: 'rate_limit',
+        message: { role: 'assistant', model: '<synthetic>', content: [{ type: 'text', text: 'API Error: Usage credits required for 1M context · run /model to switch to standard context' }] },
+      });
+    } else {
+      push({
+        type: 'assistant',
+        message: {
+          role: 'assistant',
+          model: 'claude-sonnet-4-6',
+          content: [{ type: 'text', text: `answer ${turn} ${'x'.repeat(options.answerChars ?? 40)}` }],
+          usage: { input_tokens: 10, cache_read_input_tokens: 1000 * turn, cache_creation_input_tokens: 0, output_tokens: 5 },
+        },
+        requestedModel: 'claude-sonnet-4-6[1m]',
+      });
+    }
     lines.push(JSON.stringify({ type: 'last-prompt', lastPrompt: prompt, sessionId }));
   }
   return lines;
@@ -138,10 +147,11 @@ export function writeTranscript(file: string, lines: readonly string[]): void {
 
 export type ControlCall =
   | { call: 'stop' }
-  | { call: 'respawn'; args: string[] }
+  | { call: 'respawn'; args: string[]; notice?: Notice }
   | { call: 'waitForPrompt'; timeoutMs: number }
   | { call: 'typeInput'; text: string; submit: boolean }
-  | { call: 'status'; line: string };
+  | { call: 'progress'; update: Progress | null }
+  | { call: 'notify'; notice: Notice };
 
 /** A ChildControl that records every call; the child "exists" until stop and after respawn. */
 export class RecordingControl implements ChildControl {
@@ -155,8 +165,8 @@ export class RecordingControl implements ChildControl {
     return this.stopResult;
   }
 
-  async respawn(args: string[]): Promise<void> {
-    this.calls.push({ call: 'respawn', args });
+  async respawn(args: string[], options: RespawnOptions = {}): Promise<void> {
+    this.calls.push({ call: 'respawn', args, ...(options.notice ? { notice: options.notice } : {}) });
     if (this.respawnError) throw this.respawnError;
   }
 
@@ -169,12 +179,21 @@ export class RecordingControl implements ChildControl {
     this.calls.push({ call: 'typeInput', text, submit });
   }
 
-  status(line: string): void {
-    this.calls.push({ call: 'status', line });
+  progress(update: Progress | null): void {
+    this.calls.push({ call: 'progress', update });
   }
 
-  /** The calls other than status lines. */
+  notify(notice: Notice): void {
+    this.calls.push({ call: 'notify', notice });
+  }
+
+  /** What recovery asked the child to do: no progress, no notices, respawn without its notice. */
   actions(): ControlCall[] {
-    return this.calls.filter((c) => c.call !== 'status');
+    return this.calls.filter((c) => c.call !== 'progress' && c.call !== 'notify').map((c) => (c.call === 'respawn' ? { call: 'respawn', args: c.args } : c));
+  }
+
+  /** The notices, shown with notify or carried by a respawn. */
+  notices(): Notice[] {
+    return this.calls.flatMap((c) => (c.call === 'notify' ? [c.notice] : c.call === 'respawn' && c.notice ? [c.notice] : []));
   }
 }

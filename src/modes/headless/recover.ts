@@ -32,9 +32,6 @@ export async function recoverHeadless(occurrence: GateOccurrence, control: Child
       stateDir: stateDir(options.env),
       env: options.env,
       signal: options.signal,
-      spinnerMs: 0,
-      // The notices are for a person at a terminal; a headless caller gets one line instead.
-      print: () => undefined,
     },
   );
 }

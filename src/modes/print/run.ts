@@ -143,7 +143,9 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
       },
       waitForPrompt: async () => true,
       typeInput: async () => undefined,
-      status: () => undefined,
+      // Progress and notices are for a person at a terminal; a headless caller gets one stderr line.
+      progress: () => undefined,
+      notify: () => undefined,
     };
     const result = await recoverHeadless(occurrence, control, { config, log, env, cwd, claudePath, userArgs: args, signal: abort.signal });
     const rerun = second as Run | null;

@@ -227,7 +227,9 @@ class StreamJsonProxy {
       },
       waitForPrompt: async () => true,
       typeInput: async () => undefined,
-      status: () => undefined,
+      // Progress and notices are for a person at a terminal; a headless caller gets one stderr line.
+      progress: () => undefined,
+      notify: () => undefined,
     };
     const { config: cfg, env, cwd, claudePath, args } = this.options;
     const result = await recoverHeadless(occurrence, control, { config: cfg, log, env, cwd, claudePath, userArgs: args, signal: this.abort.signal });

@@ -48,7 +48,10 @@ describe('claude-recover recover', () => {
 
     const calls = fakeCalls();
     expect(calls[0]?.argv).toEqual(['-p', '/compact', '--resume', REAL_SESSION, '--model', 'claude-haiku-4-5-20251001', '--output-format', 'stream-json', '--verbose']);
-    expect(calls[1]?.argv).toEqual(['--resume', REAL_SESSION, '--model', 'claude-sonnet-4-6', '--permission-mode', 'plan']);
+    expect(calls[1]?.argv?.slice(0, 6)).toEqual(['--resume', REAL_SESSION, '--model', 'claude-sonnet-4-6', '--permission-mode', 'plan']);
+    // …and the one-shot SessionStart hook that shows claude-recover's message inside claude.
+    expect(calls[1]?.argv?.[6]).toBe('--settings');
+    expect(run.text()).toContain('SessionStart:resume says: claude-recover recovered this session from the 1M-context gate');
     expect(calls.filter((c) => c.typed !== undefined).map((c) => c.typed)).toEqual(['hello three', '/exit']);
     const log = events();
     expect(log[0]).toMatchObject({ type: 'detected', variant: 'manual' });

@@ -25,13 +25,11 @@ const HAIKU = 'claude-haiku-4-5-20251001';
 let home: RecoveryHome;
 let sink: MemorySink;
 let control: RecordingControl;
-let printed: string[];
 
 beforeEach(() => {
   home = makeHome();
   sink = createMemorySink();
   control = new RecordingControl();
-  printed = [];
 });
 afterEach(() => home.cleanup());
 
@@ -61,8 +59,6 @@ function recover(req: RecoveryRequest, cfg: Config = config(), env: NodeJS.Proce
     log: sink,
     stateDir: home.stateDir,
     env: { ...home.env, ...env },
-    print: (text) => void printed.push(text),
-    spinnerMs: 0,
   });
 }
 
@@ -102,18 +98,54 @@ describe('case A', () => {
   it('shows progress only while no child owns the screen', async () => {
     installRealTranscript(home, '2.1.330-oauth-sub-70-gate.jsonl');
     await recover(request());
-    const calls = control.calls.map((c) => (c.call === 'status' ? `status:${c.line.replace(/^\S+ /, '')}` : c.call));
+    const calls = control.calls.map((c) => (c.call === 'progress' ? `progress:${c.update ? `${c.update.step}${c.update.model ? ` with ${c.update.model}` : ''}` : 'done'}` : c.call));
     const stop = calls.indexOf('stop');
     const respawn = calls.indexOf('respawn');
-    expect(calls.slice(0, stop).some((c) => c.startsWith('status'))).toBe(false);
-    expect(calls.slice(respawn).some((c) => c.startsWith('status'))).toBe(false);
+    expect(calls.slice(0, stop).some((c) => c.startsWith('progress'))).toBe(false);
+    expect(calls.slice(respawn).some((c) => c.startsWith('progress'))).toBe(false);
     expect(calls.slice(stop, respawn)).toEqual([
       'stop',
-      'status:claude-recover: backing up the transcript · 0s · Ctrl-C cancels',
-      `status:claude-recover: compacting with ${HAIKU} · 0s · Ctrl-C cancels`,
-      'status:claude-recover: resuming · 0s · claude-sonnet-4-6 · Ctrl-C cancels',
-      'status:',
+      'progress:backing up the transcript',
+      `progress:compacting with ${HAIKU}`,
+      'progress:resuming with claude-sonnet-4-6',
+      'progress:done',
     ]);
+    const update = control.calls.find((c) => c.call === 'progress' && c.update !== null);
+    expect(update).toMatchObject({ update: { about: '1M-context gate', cancellable: true } });
+  });
+
+  it('gives the resumed claude a notice that says what happened, with the models and the time', async () => {
+    installRealTranscript(home, '2.1.330-oauth-sub-70-gate.jsonl');
+    await recover(request());
+    const respawn = control.calls.find((c) => c.call === 'respawn');
+    expect(respawn?.call === 'respawn' && respawn.notice).toMatchObject({ tone: 'done' });
+    const text = control.notices()[0]?.text.join(' ') ?? '';
+    expect(text).toMatch(/recovered this session from the 1M-context gate in \d+\.\d s/);
+    expect(text).toContain(`compacted the conversation with ${HAIKU} (the /compact in the history is claude-recover's)`);
+    expect(text).toContain('resumed it with claude-sonnet-4-6');
+    expect(text).toContain('Your blocked prompt is back in the input box, not sent: press Enter to send.');
+  });
+
+  it('puts back the blocked prompt and the messages queued behind it, in order, unsent', async () => {
+    const file = home.transcript(REAL_SESSION);
+    const lines = syntheticTranscript({ sessionId: REAL_SESSION, turns: 3, lastPrompt: 'the blocked one' });
+    const ts = new Date().toISOString();
+    // As 2.1.332 writes it: enqueue records as the person queues, the gate's error, then the
+    // CLI sends the first queued message (dequeue, its prompt) before claude-recover stops it.
+    const error = lines.splice(-2, 1)[0] as string;
+    lines.splice(-1, 0,
+      JSON.stringify({ type: 'queue-operation', operation: 'enqueue', timestamp: ts, sessionId: REAL_SESSION, content: 'queued first' }),
+      JSON.stringify({ type: 'queue-operation', operation: 'enqueue', timestamp: ts, sessionId: REAL_SESSION, content: 'queued second' }),
+      error,
+    );
+    lines.push(
+      JSON.stringify({ type: 'queue-operation', operation: 'dequeue', timestamp: ts, sessionId: REAL_SESSION }),
+      JSON.stringify({ type: 'user', uuid: 'queued-first-uuid', sessionId: REAL_SESSION, message: { role: 'user', content: 'queued first' } }),
+    );
+    writeTranscript(file, lines);
+    await recover(request());
+    expect(control.actions().at(-1)).toEqual({ call: 'typeInput', text: 'the blocked one\nqueued first\nqueued second', submit: false });
+    expect(control.notices()[0]?.text.join(' ')).toContain('Your blocked prompt and the 2 messages you queued are back in the input box, not sent');
   });
 
   it('moves to the next model when the first one fails', async () => {
@@ -165,8 +197,8 @@ describe('case A', () => {
     const gaveUp = sink.entries.at(-1) as GaveUpEntry;
     expect(gaveUp).toMatchObject({ type: 'gave-up', reason: 'no compaction worked' });
     expect(gaveUp.tried).toHaveLength(5);
-    expect(printed).toHaveLength(1);
-    const notice = printed[0] ?? '';
+    expect(control.notices()).toHaveLength(1);
+    const notice = control.notices()[0]?.text.join('\n') ?? '';
     expect(notice).toContain(`claude --resume ${REAL_SESSION} --model ${HAIKU}`);
     expect(notice).toContain(`claude --resume ${REAL_SESSION} --model claude-sonnet-4-6 --permission-mode acceptEdits`);
     expect(notice).toContain('prune-images: failed (no base64 image blocks)');
@@ -189,10 +221,11 @@ describe('case A', () => {
     await recover(request({ occurrence: 'o2' }));
     control = new RecordingControl();
     const result = await recover(request({ occurrence: 'o3' }));
-    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: false });
+    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: true });
     expect(result.notice).toContain('after 2 recoveries in 15 minutes');
-    expect(control.calls).toEqual([]);
-    expect(printed).toEqual([]);
+    // The child is left alone; the explanation is shown inside its session.
+    expect(control.actions()).toEqual([]);
+    expect(control.notices().map((n) => n.text.join('\n'))).toEqual([result.notice]);
     expect(sink.entries.at(-1)).toMatchObject({ type: 'gave-up', occurrence: 'o3', reason: 'loop guard: 2 recoveries of this session in the last 15 minutes' });
   });
 
@@ -229,8 +262,9 @@ describe('case A', () => {
 
   it('gives up without touching the child when the session is unknown', async () => {
     const result = await recover(request({ sessionId: null, transcriptPath: null }));
-    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: false, reason: 'the session id is unknown' });
-    expect(control.calls).toEqual([]);
+    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: true, reason: 'the session id is unknown' });
+    expect(control.actions()).toEqual([]);
+    expect(control.notices()).toHaveLength(1);
   });
 
   it('derives the transcript path from the cwd and session id', async () => {
@@ -241,22 +275,54 @@ describe('case A', () => {
 });
 
 describe('case B', () => {
-  it('explains, then restarts the same session once with a standard-context model', async () => {
+  it('with the 1M beta on the refused request: restarts the same session once with a standard-context model, and says so inside it', async () => {
     installRealTranscript(home, '2.1.330-oauth-sub-70-caseB-gate.jsonl', REAL_SESSION);
-    const result = await recover(request({ case: 'B', contextTokens: 1200 }));
-    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: true });
+    const result = await recover(request({ case: 'B', contextTokens: 1200, requestCarried1M: true }));
+    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true });
     expect(control.actions().slice(0, 2)).toEqual([{ call: 'stop' }, { call: 'respawn', args: RESUME_ARGS }]);
-    expect(printed[0]).toContain('no local fix is known');
-    expect(printed[0]).toContain('claude --model claude-sonnet-4-6');
-    expect(printed[0]).toContain('https://claude.ai/settings/usage');
+    const notice = control.notices()[0];
+    expect(notice?.tone).toBe('info');
+    const text = notice?.text.join(' ') ?? '';
+    expect(text).toContain('this account was refused 1M context on a small session');
+    expect(text).toContain('restarted this session once with claude-sonnet-4-6');
+    expect(text).toContain('claude --model claude-sonnet-4-6');
+    expect(text).toContain('https://claude.ai/settings/usage');
     expect(stepSummary(sink.entries).slice(0, 2)).toEqual(['stop=ok', 'resume:claude-sonnet-4-6=ok']);
-    expect(sink.entries.at(-1)).toMatchObject({ type: 'gave-up', reason: expect.stringMatching(/^case B/) });
+    expect(sink.entries.find((e) => e.type === 'gave-up')).toMatchObject({ reason: expect.stringMatching(/^case B: refused with 1M beta \(its api-request record\) on a small session; restarted once with claude-sonnet-4-6/) });
     expect(sink.entries.some((e) => e.type === 'step' && e.name === 'compact')).toBe(false);
+  });
 
+  it('without the 1M beta (standard context already): explains that the account was refused, restarts nothing, puts the prompt in the box', async () => {
+    installRealTranscript(home, '2.1.330-oauth-sub-70-caseB-gate.jsonl', REAL_SESSION);
+    const result = await recover(request({ case: 'B', contextTokens: 1200, requestCarried1M: null, userArgs: ['--resume', REAL_SESSION, '--model', 'claude-sonnet-4-6'] }));
+    expect(result).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: true });
+    expect(control.actions()).toEqual([
+      { call: 'waitForPrompt', timeoutMs: 5_000 },
+      { call: 'typeInput', text: 'hello one', submit: false },
+    ]);
+    const notice = control.notices()[0];
+    expect(notice?.tone).toBe('warning');
+    const text = notice?.text.join(' ') ?? '';
+    expect(text).toContain('the account was refused a standard-context request (no 1M beta; claude-sonnet-4-6, 1K tokens)');
+    expect(text).toContain('It is the account, not this session');
+    expect(text).toContain('nothing was restarted; your prompt is in the box');
+    expect(text).toContain('https://claude.ai/settings/usage');
+    expect(text).toContain('/login');
+    expect(text).toContain('https://github.com/anthropics/claude-code/issues/61692');
+    expect(text).not.toContain('claude --model');
+    expect(sink.entries).toEqual([
+      expect.objectContaining({ type: 'gave-up', reason: 'case B: refused with standard context (--model claude-sonnet-4-6); the account, not the session: not restarted', tried: [] }),
+    ]);
+  });
+
+  it('a second refusal after the one restart is explained, not restarted', async () => {
+    installRealTranscript(home, '2.1.330-oauth-sub-70-caseB-gate.jsonl', REAL_SESSION);
+    await recover(request({ case: 'B', requestCarried1M: true }));
     control = new RecordingControl();
-    const again = await recover(request({ case: 'B', occurrence: 'occ-2' }));
-    expect(again).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: false });
-    expect(control.calls).toEqual([]);
+    const again = await recover(request({ case: 'B', occurrence: 'occ-2', requestCarried1M: true }));
+    expect(again).toMatchObject({ outcome: 'gave-up', childRunning: true, noticeShown: true, reason: expect.stringMatching(/^case B again/) });
+    expect(control.actions().some((c) => c.call === 'stop' || c.call === 'respawn')).toBe(false);
+    expect(control.notices()).toHaveLength(1);
   });
 });
 

@@ -1,6 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { summarizeEvents, summarizeRequests } from '../../../src/demo/demo.js';
+import { keepInUserLog, summarizeEvents, summarizeRequests } from '../../../src/demo/demo.js';
 import type { MockRequest } from '../../../src/demo/mock-api.js';
+import { joinOccurrences } from '../../../src/log/format.js';
+import { readEntries } from '../../../src/log/sink.js';
+import type { LogEntry } from '../../../src/log/types.js';
 
 function request(partial: Partial<MockRequest>): MockRequest {
   return {
@@ -55,5 +61,27 @@ describe('the demo summary', () => {
       '    recovered in 4.2 s by compact:claude-haiku-4-5-20251001',
       '    gave up: case B',
     ]);
+  });
+});
+
+describe('keepInUserLog', () => {
+  it("adds the demo's entries to the person's own log, where `log` and `stats` read them", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'cr-demo-log-'));
+    try {
+      const env = { XDG_STATE_HOME: dir };
+      const ts = new Date().toISOString();
+      const occurrence = 'demo-occurrence';
+      const entries: LogEntry[] = [
+        { ts, type: 'detected', occurrence, variant: 'usage-credits-1m', channel: 'screen+transcript', case: 'A', contextTokens: 190_000, thresholds: { standardWindow: 200_000, caseAMinTokens: 150_000 }, reason: 'r', claudeVersion: '2.1.332', sessionId: 's', cwd: '/tmp/claude-recover-home-x/demo-project' },
+        { ts, type: 'recovered', occurrence, sessionId: 's', totalMs: 2_100, worked: 'compact:claude-haiku-4-5-20251001' },
+      ];
+      expect(keepInUserLog(entries, env)).toBe(path.join(dir, 'claude-recover', 'events.jsonl'));
+      const occurrences = joinOccurrences(readEntries(env));
+      expect(occurrences).toHaveLength(1);
+      expect(occurrences[0]).toMatchObject({ outcome: 'recovered', detected: { cwd: '/tmp/claude-recover-home-x/demo-project' } });
+      expect(keepInUserLog([], env)).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

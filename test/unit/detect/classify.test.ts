@@ -14,7 +14,7 @@ const { patterns } = compilePatterns();
 const T = Date.parse('2026-11-24T02:00:00Z');
 
 describe('decideCase', () => {
-  const figures = { contextTokens: 190_000, pendingTokens: 0, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply' as const };
+  const figures = { contextTokens: 190_000, pendingTokens: 0, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply' as const, requestCarried1M: null };
 
   it('A at or above caseAMinTokens, counting what was added since the last reply', () => {
     expect(decideCase('main-error', figures, thresholds)).toMatchObject({ case: 'A', reason: 'context 190000 + ~0 pending >= 150000, [1m] model' });
@@ -24,7 +24,7 @@ describe('decideCase', () => {
 
   it('B below it, and for the first request', () => {
     expect(decideCase('main-error', { ...figures, contextTokens: 149_999 }, thresholds)).toMatchObject({ case: 'B', reason: expect.stringMatching(/149999 \+ ~0 pending < 150000/) });
-    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'none' }, thresholds)).toMatchObject({ case: 'B', reason: expect.stringMatching(/first request/) });
+    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'none', requestCarried1M: null }, thresholds)).toMatchObject({ case: 'B', reason: expect.stringMatching(/first request/) });
   });
 
   it('follows the configured threshold', () => {
@@ -32,7 +32,7 @@ describe('decideCase', () => {
   });
 
   it('A when the reply lies beyond the scan limit of a huge file', () => {
-    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'scan-limit' }, thresholds).case).toBe('A');
+    expect(decideCase('main-error', { ...figures, contextTokens: null, source: 'scan-limit', requestCarried1M: null }, thresholds).case).toBe('A');
   });
 
   it('C for every kind of content, whatever the size', () => {
@@ -91,7 +91,7 @@ describe('contextBeforeGate: the figures from the transcript', () => {
 
   it('the last main reply, not a subagent one, plus what was added since', () => {
     write(replyLine(120_000, T), userLine('x'.repeat(40_000), T + 1), replyLine(5_000, T + 2, { sidechain: true }), toolResultLine('y'.repeat(80_000), T + 3), gateLine(T + 4));
-    expect(contextBeforeGate(file)).toEqual({ contextTokens: 120_000, pendingTokens: 30_000, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply' });
+    expect(contextBeforeGate(file)).toEqual({ contextTokens: 120_000, pendingTokens: 30_000, requestedModel: 'claude-sonnet-4-6[1m]', source: 'reply', requestCarried1M: null });
     expect(classifyOccurrence(file, 'main-error', thresholds).case).toBe('A');
   });
 
@@ -114,7 +114,7 @@ describe('contextBeforeGate: the figures from the transcript', () => {
 
   it('no reply at all: the first request', () => {
     write(userLine('hi', T), gateLine(T + 1));
-    expect(contextBeforeGate(file)).toMatchObject({ contextTokens: null, source: 'none' });
+    expect(contextBeforeGate(file)).toMatchObject({ contextTokens: null, source: 'none', requestCarried1M: null });
   });
 });
 
@@ -130,8 +130,25 @@ describe.skipIf(real.length === 0)('real transcripts: the error record is recogn
       expect(mentions.filter((found) => found !== null && found.kind !== 'main-error')).toEqual([]);
       const classification = classifyOccurrence(path.join(REAL, name), 'main-error', thresholds);
       expect(classification.case).toBe(name.includes('caseB') ? 'B' : 'A');
+      // 2.1.330 writes an api-request record per request: the refused one carried the 1M
+      // beta (the session ran a [1m] model). 2.1.200 and 2.1.100 write none: not known.
+      expect(classification.requestCarried1M).toBe(name.startsWith('2.1.330') ? true : null);
     });
   }
+
+  it('a refused request without the 1M beta says so, in the figures and the reason', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cr-classify-beta-'));
+    try {
+      const source = fs.readFileSync(path.join(REAL, '2.1.330-oauth-sub-70-caseB-gate.jsonl'), 'utf8');
+      expect(source).toContain('"context-1m-2025-08-07"');
+      const file = path.join(dir, 'standard.jsonl');
+      fs.writeFileSync(file, source.replace(/"context-1m-2025-08-07",?/g, ''));
+      const classification = classifyOccurrence(file, 'main-error', thresholds);
+      expect(classification).toMatchObject({ case: 'B', requestCarried1M: false, requestedModel: 'claude-sonnet-4-6', reason: expect.stringContaining('no 1M beta') });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('the quoting session has the words only in assistant text', () => {
     for (const name of fs.readdirSync(REAL).filter((file) => file.endsWith('-quote.jsonl'))) {

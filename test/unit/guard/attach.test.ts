@@ -59,7 +59,7 @@ describe('attachGuard session id lookups', () => {
     const session = {
       observe: (o: SessionObserver) => void (observer = o),
       subscribe: () => {},
-      writeRaw: () => {},
+      status: { attachGuard: () => {}, setTitle: () => {}, bell: () => {} },
       childRunning: true,
       typeInput: async () => {},
     } as unknown as InteractiveSession;

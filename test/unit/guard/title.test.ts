@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BELL, TITLE_POP, TITLE_PUSH, formatTokens, statusText, titleSequence } from '../../../src/guard/title.js';
+import { formatTokens, statusText } from '../../../src/guard/title.js';
+import { BELL, TITLE_POP, TITLE_PUSH, titleSequence } from '../../../src/terminal/title.js';
 
 describe('titleSequence', () => {
   it('is OSC 0 terminated by BEL', () => {

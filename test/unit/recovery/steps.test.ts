@@ -18,7 +18,7 @@ const request: RecoveryRequest = {
 };
 
 function state(): RecoveryState {
-  return { childOnScreen: false, backup: null, compactedWith: null, prune: null, respawned: null, resume: null };
+  return { childOnScreen: false, backup: null, compactedWith: null, prune: null, respawned: null, resume: null, prompts: null };
 }
 
 function step(name: string, run: Step['run'], extra: Partial<Step> = {}): Step {
@@ -32,9 +32,10 @@ async function runAll(steps: Step[], s = state()) {
   const outcome = await runSteps(steps, {
     request,
     transcriptPath: '/t/s.jsonl',
-    deps: { config: DEFAULT_CONFIG, log, stateDir: '/state', spinnerMs: 0, now: () => (clock += 10) },
+    deps: { config: DEFAULT_CONFIG, log, stateDir: '/state', now: () => (clock += 10) },
     control,
     state: s,
+    startedAt: 0,
   });
   return { outcome, entries: log.entries as StepEntry[], control };
 }
@@ -97,7 +98,10 @@ describe('runSteps', () => {
       ],
       s,
     );
-    expect(control.calls).toEqual([{ call: 'status', line: expect.stringMatching(/^\S claude-recover: second · \d+s · haiku · Ctrl-C cancels$/) }]);
+    expect(control.calls).toEqual([
+      { call: 'progress', update: { step: 'second', model: 'haiku', about: '1M-context gate', since: 0, cancellable: true } },
+      { call: 'progress', update: null },
+    ]);
   });
 });
 

@@ -1,6 +1,6 @@
 import { appendFileSync, readdirSync, statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { hasCompactBoundarySince, lastUserPrompt, sessionFacts } from '../../../src/recovery/transcript-scan.js';
+import { hasCompactBoundarySince, lastUserPrompt, promptsSinceLastReply, sessionFacts } from '../../../src/recovery/transcript-scan.js';
 import { installRealTranscript, makeHome, REAL_TRANSCRIPTS, syntheticTranscript, writeTranscript, type RecoveryHome } from '../../support/recovery-home.js';
 
 let home: RecoveryHome;
@@ -23,6 +23,30 @@ describe('the real captures', () => {
     // Case B: refused on the first request, so there is no real reply to measure.
     if (name.includes('caseB')) expect(facts.contextTokens).toBeNull();
     else expect(facts.contextTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('promptsSinceLastReply', () => {
+  it.each(GATES)('%s: the blocked prompt, alone', async (name) => {
+    const prompts = await promptsSinceLastReply(installRealTranscript(home, name));
+    expect(prompts).toEqual([name.includes('caseB') ? 'hello one' : 'hello three']);
+  });
+
+  it('the blocked prompt, then what was queued behind it (sent or not), each once, in order', async () => {
+    const file = home.transcript('s');
+    const lines = syntheticTranscript({ sessionId: 's', turns: 2, lastPrompt: 'blocked' });
+    const queue = (operation: string, content?: string): string => JSON.stringify({ type: 'queue-operation', operation, sessionId: 's', ...(content ? { content } : {}) });
+    const error = lines.splice(-2, 1)[0] as string;
+    lines.splice(-1, 0, queue('enqueue', 'one'), queue('enqueue', 'two'), error);
+    lines.push(queue('dequeue'), JSON.stringify({ type: 'user', sessionId: 's', message: { role: 'user', content: 'one' } }), queue('enqueue', 'three'));
+    writeTranscript(file, lines);
+    expect(await promptsSinceLastReply(file)).toEqual(['blocked', 'one', 'two', 'three']);
+  });
+
+  it('nothing once the last prompt was answered', async () => {
+    const file = home.transcript('s');
+    writeTranscript(file, syntheticTranscript({ sessionId: 's', turns: 2 }));
+    expect(await promptsSinceLastReply(file)).toEqual([]);
   });
 });
 

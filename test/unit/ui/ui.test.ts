@@ -4,7 +4,7 @@ import { errorLine, warningLine } from '../../../src/ui/message.js';
 import { droppedNote, renderTable, type Column } from '../../../src/ui/table.js';
 import { formatBytes } from '../../../src/ui/bytes.js';
 import { formatDuration } from '../../../src/ui/duration.js';
-import { displayWidth, fitWidth, labelled, labelledPath, reflow, terminalColumns, wrapText } from '../../../src/ui/width.js';
+import { displayWidth, fitWidth, labelled, labelledPath, reflow, terminalColumns, wrapText, wrapWidth } from '../../../src/ui/width.js';
 
 describe('colour', () => {
   it('is on for a terminal, off when piped', () => {
@@ -136,5 +136,15 @@ describe('message lines on a terminal', () => {
     expect(warningLine(message, { isTTY: true, columns: 40 }, { NO_COLOR: '1' })).toBe(
       'claude-recover: warning:\n  expected a transcript for session nope\n  in /some/folder or another project\n  folder, got none\n',
     );
+  });
+});
+
+describe('wrapWidth', () => {
+  it('breaks at spaces within the width, keeps line breaks and indentation, cuts a word too long', () => {
+    expect(wrapWidth('one two three four', 9)).toEqual(['one two', 'three', 'four']);
+    expect(wrapWidth('a\n  indented line here', 12)).toEqual(['a', '  indented', '  line here']);
+    expect(wrapWidth('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrapWidth('日本語のテキスト', 5).every((line) => displayWidth(line) <= 5)).toBe(true);
+    expect(wrapWidth('', 10)).toEqual(['']);
   });
 });

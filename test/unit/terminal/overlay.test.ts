@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TerminalOverlay } from '../../../src/guard/overlay.js';
-import { BELL, TITLE_POP, TITLE_PUSH, titleSequence } from '../../../src/guard/title.js';
-import { random, randomChunks, referenceBoundaries, tuiTokens } from './tui.js';
+import { TerminalOverlay } from '../../../src/terminal/overlay.js';
+import { BELL, TITLE_POP, TITLE_PUSH, titleSequence } from '../../../src/terminal/title.js';
+import { random, randomChunks, referenceBoundaries, tuiTokens } from '../guard/tui.js';
 
 const SCREENS = path.join(import.meta.dirname, '..', '..', 'fixtures', 'real', 'screens');
 

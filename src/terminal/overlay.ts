@@ -1,6 +1,6 @@
-// Writes the guard's title and bell into the user's terminal between the child's escape
-// sequences, keeps the guard's title on top of the titles the child sets, and gives the
-// user's title back at the end.
+// Writes claude-recover's own bytes (a title, the bell, rows drawn over the child's screen)
+// into the user's terminal between the child's escape sequences, keeps claude-recover's
+// title on top of the titles the child sets, and gives the user's title back at the end.
 import { EscapeBoundary } from './escape-boundary.js';
 import { BELL, TITLE_POP, TITLE_PUSH, titleSequence } from './title.js';
 
@@ -37,12 +37,16 @@ export class TerminalOverlay {
   private showing = false;
   private titleDue = false;
   private bellDue = false;
+  /** Bytes of our own waiting for a boundary (complete sequences and text). */
+  private inserts = '';
   private pushed = false;
   private disposed = false;
   private failed = false;
   /** The child's last complete OSC 0/2 sequence, verbatim. */
   private childTitle: string | null = null;
   private lastByte = -1;
+  /** False after `resync()` until a chunk with an ESC tells where the stream is. */
+  private synced = true;
 
   constructor(private readonly options: TerminalOverlayOptions) {}
 
@@ -57,9 +61,35 @@ export class TerminalOverlay {
   onOutput(chunk: Buffer): void {
     if (this.disposed || chunk.length === 0) return;
     this.boundary.push(chunk);
+    if (!this.synced && chunk.includes(BYTE_ESC)) this.synced = true;
     if (this.seesTitle(chunk) && this.showing) this.titleDue = true;
     this.lastByte = chunk[chunk.length - 1] as number;
-    if ((this.titleDue || this.bellDue) && this.boundary.atBoundary) this.flush();
+    if (this.pending && this.atBoundary) this.flush();
+  }
+
+  /** Where the stream is: at a boundary, as far as the chunks seen tell. */
+  private get atBoundary(): boolean {
+    return this.synced && this.boundary.atBoundary;
+  }
+
+  /**
+   * The chunks before the next one were not all seen (the host started feeding mid-stream):
+   * nothing is written until a chunk with an ESC in it shows where the stream is (an ESC
+   * starts every sequence, so the state after that chunk is exact).
+   */
+  resync(): void {
+    this.synced = false;
+  }
+
+  /**
+   * The stream has been quiet for a while: a program that draws does not stop inside a
+   * sequence, so it sits at a boundary; what waits is written.
+   */
+  quiet(): void {
+    if (this.disposed || this.synced) return;
+    this.boundary.reset();
+    this.synced = true;
+    if (this.pending) this.flush();
   }
 
   /** Shows `text` as the title, or (null) gives the title back to the child and the user. */
@@ -67,17 +97,39 @@ export class TerminalOverlay {
     if (this.disposed || text === this.desired) return;
     this.desired = text;
     this.titleDue = text !== null || this.showing;
-    if (this.boundary.atBoundary) this.flush();
+    if (this.atBoundary) this.flush();
   }
 
   /** Rings the bell once, at the next boundary. */
   bell(): void {
     if (this.disposed) return;
     this.bellDue = true;
-    if (this.boundary.atBoundary) this.flush();
+    if (this.atBoundary) this.flush();
   }
 
-  /** True while the guard's title is the one on screen (as far as this overlay knows). */
+  /**
+   * Writes `data` (complete sequences and text, leaving the cursor and attributes as it found
+   * them) at the next boundary: now if the stream sits at one.
+   */
+  insert(data: string): void {
+    if (this.disposed) return;
+    this.inserts += data;
+    if (this.atBoundary) this.flush();
+  }
+
+  /** Whether bytes of ours wait for a boundary. */
+  get pending(): boolean {
+    return this.titleDue || this.bellDue || this.inserts !== '';
+  }
+
+  /** A new child's stream starts: at a boundary, with no title of its own yet. */
+  newStream(): void {
+    this.boundary.reset();
+    this.synced = true;
+    if (this.pending) this.flush();
+  }
+
+  /** True while our title is the one on screen (as far as this overlay knows). */
   get titleShown(): boolean {
     return this.showing;
   }
@@ -117,6 +169,8 @@ export class TerminalOverlay {
       this.bellDue = false;
       out += BELL;
     }
+    out += this.inserts;
+    this.inserts = '';
     if (out !== '') this.write(out);
   }
 

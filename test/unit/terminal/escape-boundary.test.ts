@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EscapeBoundary } from '../../../src/guard/escape-boundary.js';
-import { random, randomChunks, referenceBoundaries, tuiTokens } from './tui.js';
+import { EscapeBoundary } from '../../../src/terminal/escape-boundary.js';
+import { random, randomChunks, referenceBoundaries, tuiTokens } from '../guard/tui.js';
 
 const SCREENS = path.join(import.meta.dirname, '..', '..', 'fixtures', 'real', 'screens');
 
