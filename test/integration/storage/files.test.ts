@@ -81,7 +81,7 @@ describe('file modes', () => {
       REPLAY_TRANSCRIPT_OUT: transcriptPath(home.cwd, sessionId, home.env),
     });
     const run = spawnPty('/bin/sh', ['-c', `umask 022; exec ${process.execPath} ${BIN} run -- --model 'claude-sonnet-4-6[1m]'`], { cwd: home.cwd, env, cols: 70 });
-    await run.waitFor(/compact.*Ctrl-C cancels/);
+    await run.waitFor(/claude-recover · .*compacting/);
     run.write('\u0003');
     expect((await run.exited).exitCode).toBe(1);
     const state = modes(path.join(stateHome, 'claude-recover'));
