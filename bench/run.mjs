@@ -54,7 +54,7 @@ function perf(metric, figure, target, ok = null) {
 }
 
 async function main() {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('expected a build in dist/, got none: run `npm run bench` (it builds first)');
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.cjs'))) throw new Error('expected a build in dist/ (dist/cli.cjs), got none: run `npm run bench` (it builds first)');
   try {
     accessSync(BIN, constants.X_OK);
   } catch {

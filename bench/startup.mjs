@@ -5,7 +5,8 @@
 //
 // Standalone: `node bench/startup.mjs [rounds] [command names…]` prints the rows for the
 // current build (or BENCH_BIN's), with the same environment as `npm run bench`; names pick
-// commands by their first word (`run`, `--version`, `doctor`…).
+// commands by their first word (`run`, `--version`, `doctor`…). BENCH_COMPARE=binA,binB times
+// several builds in the same rounds (an A/B experiment on a loaded machine).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, openSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -35,11 +36,14 @@ const rotate = (list, by) => list.map((_, i) => list[(i + by) % list.length]);
  * Times the commands. Resolves { base: ms[], commands: [{ ...command, ms: ms[], diff: ms[] }],
  * failures: string[] } (round 0, a warm-up, left out).
  */
-export async function measureStartup({ env, stdin, stdout, rounds, commands = STARTUP_COMMANDS, bin = BIN, log = () => {} }) {
+export async function measureStartup({ env, stdin, stdout, rounds, commands = STARTUP_COMMANDS, bins = [BIN], log = () => {} }) {
   const startupEnv = { ...env, CLAUDE_RECOVER_CLAUDE: '/bin/true' };
-  const arms = [{ key: 'base', command: `${sh(NODE)} -e 0`, codes: [0] }, ...commands.map((c) => ({ key: c.name, command: `${sh(bin)} ${c.args}`, codes: c.codes }))];
+  // With several bins (an A/B experiment), each command runs once per bin in every round.
+  const label = (bin) => (bins.length > 1 ? `[${bin}] ` : '');
+  const timed = bins.flatMap((bin) => commands.map((c) => ({ ...c, name: `${label(bin)}${c.name}`, bin })));
+  const arms = [{ key: 'base', command: `${sh(NODE)} -e 0`, codes: [0] }, ...timed.map((c) => ({ key: c.name, command: `${sh(c.bin)} ${c.args}`, codes: c.codes }))];
   const base = [];
-  const results = commands.map((c) => ({ ...c, ms: [], diff: [] }));
+  const results = timed.map((c) => ({ ...c, ms: [], diff: [] }));
   const failures = [];
   for (let round = 0; round <= rounds; round++) {
     const t = {};
@@ -54,7 +58,7 @@ export async function measureStartup({ env, stdin, stdout, rounds, commands = ST
       r.ms.push(t[r.name]);
       r.diff.push(t[r.name] - t.base);
     }
-    log(`start-up round ${round}: ${results.map((r) => `${r.name.split(' ')[0]} +${(t[r.name] - t.base).toFixed(0)}`).join(', ')}`);
+    log(`start-up round ${round}: ${results.map((r) => `${r.name} +${(t[r.name] - t.base).toFixed(0)}`).join(', ')}`);
   }
   return { base, commands: results, failures };
 }
@@ -90,8 +94,10 @@ async function standalone() {
   const load0 = os.loadavg()[0];
   const names = process.argv.slice(3);
   const commands = names.length ? STARTUP_COMMANDS.filter((c) => names.includes(c.name.split(' ')[0])) : STARTUP_COMMANDS;
-  const result = await measureStartup({ env, stdin, stdout, rounds, commands, log: (line) => process.stderr.write(`${line}\n`) });
-  console.log(`start-up, ${rounds} rounds, ${BIN}, node ${process.version}, load ${load0.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`);
+  // BENCH_COMPARE=binA,binB: the same rounds for each bin (paired with one baseline per round).
+  const bins = process.env.BENCH_COMPARE ? process.env.BENCH_COMPARE.split(',') : [BIN];
+  const result = await measureStartup({ env, stdin, stdout, rounds, commands, bins, log: (line) => process.stderr.write(`${line}\n`) });
+  console.log(`start-up, ${rounds} rounds, ${bins.join(' vs ')}, node ${process.version}, load ${load0.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`);
   printTable(startupRows(result));
   for (const failure of result.failures) console.log(`FAILED: ${failure}`);
   process.exit(result.failures.length ? 1 : 0);
