@@ -314,7 +314,7 @@ function streamStats(all) {
 /**
  * The micro-benchmarks others own, each called when its file exists: bench/detector.mjs
  * benchDetector(), bench/prune.mjs benchPrune(), bench/guard.mjs benchEscapeBoundary(),
- * bench/recovery.mjs benchRecovery(), bench/decode.mjs benchDecode().
+ * bench/recovery.mjs benchRecovery(), bench/decode.mjs benchDecode(), bench/hotpath.mjs benchHotPath().
  * Each gets a context { payloadFile, payloadBytes, payloads: { kind: file }, passthroughCpuMsPerMB
  * (TUI), cpuMsPerMBByKind: { kind: wrapper CPU ms/MB }, quick } and may
  * return rows [{ metric, figure, target, pass }] or a plain result read below.
@@ -369,7 +369,8 @@ async function microBenchmarks(payloads, passthroughCpuMsPerMB, cpuMsPerMBByKind
             ]
           : null,
     },
-    { file: 'decode.mjs', fn: 'benchDecode', metric: 'session decode + paste check', target: 'info', read: () => null },
+    { file: 'decode.mjs', fn: 'benchDecode', metric: 'decode every chunk + paste check (before the byte path)', target: 'info', read: () => null },
+    { file: 'hotpath.mjs', fn: 'benchHotPath', metric: 'session output path in process', target: 'info', read: () => null },
     {
       file: 'recovery.mjs',
       fn: 'benchRecovery',

@@ -1,5 +1,5 @@
 // The interactive session: owns the PTY child, raw mode, resizes and signals; writes the
-// child's bytes to the terminal unchanged and hands a decoded copy to subscribers; and
+// child's bytes to the terminal unchanged and hands the same chunks to subscribers; and
 // implements ChildControl so recovery can stop and restart the child in the same terminal.
 import { writeSync } from 'node:fs';
 import type * as NodePty from '@lydell/node-pty';
@@ -9,7 +9,12 @@ import { Utf8Stream } from './decode.js';
 import { exitStatus, spawnChild, type ChildExit, type ChildPty } from './pty.js';
 import type { UserTerminal } from './tty.js';
 
-export type OutputSubscriber = (text: string) => void;
+/**
+ * Sees every chunk of the child's output, raw, after it was written. Chunks are never reused
+ * or changed, so a subscriber may keep them; decoding is the subscriber's (the gate watcher
+ * decodes only near a candidate).
+ */
+export type OutputSubscriber = (chunk: Buffer) => void;
 
 /** Sees the bytes on their way to and from the child, for the context guard. */
 export interface SessionObserver {
@@ -32,8 +37,10 @@ export interface SessionOptions {
 
 const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-const BRACKETED_PASTE_ON = '\u001b[?2004h';
-const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+const BRACKETED_PASTE_ON = Buffer.from('\u001b[?2004h');
+const BRACKETED_PASTE_OFF = Buffer.from('\u001b[?2004l');
+/** Not `\u001b[?2004`: ESC starts every other sequence of TUI output, `?` few. */
+const BRACKETED_PASTE_KEY = Buffer.from('?2004');
 /** What a CLI killed by a signal may leave switched on: alternate screen, mouse, paste, focus. */
 const MODES_RESET = '\u001b[?1049l\u001b[?1000l\u001b[?1002l\u001b[?1003l\u001b[?1006l\u001b[?2004l\u001b[?1004l\u001b[?25h\u001b[0m';
 
@@ -51,6 +58,7 @@ function raceTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
 
 export class InteractiveSession implements ChildControl {
   private child: ChildPty | null = null;
+  /** Decodes the output for the prompt tail, only while recovery waits for the prompt. */
   private decoder = new Utf8Stream();
   private readonly subscribers: OutputSubscriber[] = [];
   /** Keystrokes typed while recovery runs; they belong to the resumed child. */
@@ -109,7 +117,7 @@ export class InteractiveSession implements ChildControl {
     this.spawn(args);
   }
 
-  /** Receives a decoded copy of the child's output; a subscriber that throws is dropped. */
+  /** Receives every chunk of the child's output (see OutputSubscriber); a subscriber that throws is dropped. */
   subscribe(subscriber: OutputSubscriber): void {
     this.subscribers.push(subscriber);
   }
@@ -174,22 +182,21 @@ export class InteractiveSession implements ChildControl {
     void child.exited.then((exit) => this.onChildExit(child, exit));
   }
 
+  /** The output hot path: nothing here decodes the chunk, and nothing allocates but the prompt tail while recovery waits. */
   private onChildData(data: Buffer): void {
     this.writeOut(data);
     this.observeWritten(data);
     this.lastOutputAt = performance.now();
-    const text = this.decoder.write(data);
-    // Not `\u001b[?2004`: ESC starts every other sequence of TUI output, `?` few (0.4 → 0.04 ms/MB).
-    if (text.includes('?2004')) {
-      const on = text.lastIndexOf(BRACKETED_PASTE_ON);
-      const off = text.lastIndexOf(BRACKETED_PASTE_OFF);
+    if (data.indexOf(BRACKETED_PASTE_KEY) !== -1) {
+      const on = data.lastIndexOf(BRACKETED_PASTE_ON);
+      const off = data.lastIndexOf(BRACKETED_PASTE_OFF);
       if (on !== off) this.bracketedPaste = on > off;
     }
-    if (this.promptTail !== null) this.promptTail = (this.promptTail + text).slice(-4096);
+    if (this.promptTail !== null) this.promptTail = (this.promptTail + this.decoder.write(data)).slice(-4096);
     for (let i = 0; i < this.subscribers.length; i++) {
       const subscriber = this.subscribers[i] as OutputSubscriber;
       try {
-        subscriber(text);
+        subscriber(data);
       } catch (error) {
         this.subscribers.splice(i--, 1);
         this.options.warn(`a watcher failed and was switched off (${describeError(error)}); claude keeps running`);
@@ -272,7 +279,11 @@ export class InteractiveSession implements ChildControl {
 
   async waitForPrompt(timeoutMs: number): Promise<boolean> {
     const started = performance.now();
-    this.promptTail ??= '';
+    if (this.promptTail === null) {
+      // Output is decoded only while someone waits for the prompt: start a fresh stream.
+      this.decoder = new Utf8Stream();
+      this.promptTail = '';
+    }
     try {
       while (performance.now() - started < timeoutMs) {
         if (this.child === null) return false;
