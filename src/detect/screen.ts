@@ -91,7 +91,7 @@ export class ScreenDetector {
   private armed: boolean;
   /** Turn markers before this absolute offset have been looked at already. */
   private markerFrom = 0;
-  /** pushBytes: the last bytes of the stream (RAW_TAIL at most), to decode when a chunk matters. */
+  /** pushBytes: the last bytes of the stream, at least RAW_TAIL of them when there are (a whole chunk, not copied), to decode when a chunk matters. */
   private rawTail: Buffer = EMPTY;
   /** pushBytes: the decoder while the decoded stream is continuous up to `pos`; null after a skipped chunk. */
   private decoder: Utf8Stream | null = null;
@@ -181,9 +181,10 @@ export class ScreenDetector {
     if (this.decoder === null) {
       // After a gap: the raw tail, decoded from its first whole character, becomes the tail.
       this.decoder = new Utf8Stream();
-      let start = 0;
-      while (start < this.rawTail.length && ((this.rawTail[start] as number) & 0xc0) === 0x80) start++;
-      this.tail = this.decoder.write(this.rawTail.subarray(start));
+      const raw = this.rawTail;
+      let start = Math.max(0, raw.length - RAW_TAIL);
+      while (start < raw.length && ((raw[start] as number) & 0xc0) === 0x80) start++;
+      this.tail = this.decoder.write(raw.subarray(start));
       // Its markers were looked at already, but for one that ends in this chunk.
       this.markerFrom = Math.max(0, this.pos - (maxMarkerLength() - 1));
     }
@@ -209,12 +210,12 @@ export class ScreenDetector {
     return unarmed && markerAcross(tail, chunk);
   }
 
-  /** Keeps the last RAW_TAIL bytes of the stream (a view into the chunk when it is long enough). */
+  /** Keeps the last RAW_TAIL bytes of the stream at least: the chunk itself when it is long enough (no allocation on the hot path). */
   private keepRaw(chunk: Buffer): void {
-    if (chunk.length >= RAW_TAIL) this.rawTail = chunk.subarray(chunk.length - RAW_TAIL);
+    if (chunk.length >= RAW_TAIL) this.rawTail = chunk;
     else {
-      const joined = Buffer.concat([this.rawTail, chunk]);
-      this.rawTail = joined.length > RAW_TAIL ? joined.subarray(joined.length - RAW_TAIL) : joined;
+      const kept = this.rawTail.subarray(Math.max(0, this.rawTail.length - (RAW_TAIL - chunk.length)));
+      this.rawTail = Buffer.concat([kept, chunk]);
     }
   }
 
