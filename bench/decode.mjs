@@ -1,5 +1,7 @@
-// The session's own text work on every chunk of the child's output: decoding the watchers'
-// copy and looking for the bracketed-paste switch. Measured in-process on the bench payloads
+// Decoding every chunk of the child's output and looking for the bracketed-paste switch in
+// the text: what the session did before it handed raw chunks to its subscribers (the detector
+// now decodes only near a candidate; see bench/hotpath.mjs for the whole output path as
+// shipped). Kept to show what the byte path saves. Measured in-process on the bench payloads
 // in 4 KiB chunks (as the PTY delivers them), the shipped way (dist/terminal/decode.js
 // Utf8Stream, `?2004`) against the way before it (StringDecoder, `\x1b[?2004`).
 // Needs a build (dist/). Run alone: node bench/decode.mjs [payload files…]
@@ -66,7 +68,7 @@ export async function benchDecode(context = {}) {
     const wrapper = context.cpuMsPerMBByKind?.[kind] ?? null;
     const share = wrapper ? ` = ${((100 * r.shipped) / wrapper).toFixed(1)}% of wrapper CPU` : '';
     rows.push({
-      metric: `session decode + paste check, ${kind}`,
+      metric: `decode every chunk + paste check (before the byte path), ${kind}`,
       figure: `${r.shipped.toFixed(2)} ms/MB${share} (StringDecoder way: ${r.before.toFixed(2)} ms/MB)`,
       target: 'info',
       pass: null,

@@ -16,12 +16,13 @@ import { accessSync, constants, existsSync, mkdirSync, openSync, rmSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { armEnv, BIN, checkArm, NODE, ROOT, runInScript, sh, THROUGHPUT_ARMS, wrapperCommand } from './arms.mjs';
+import { armEnv, BIN, checkArm, ROOT, runInScript, THROUGHPUT_ARMS } from './arms.mjs';
 import { checkWrapperDetection, readEvents, RECOVERY_ENTRY_TYPES, runScreenDetector } from './detection.mjs';
 import { startIdleWrapper } from './idle.mjs';
 import { measureKeystrokes } from './latency.mjs';
 import { payload } from './payloads.mjs';
 import { profileWrapper } from './profile.mjs';
+import { measureStartup, startupRows } from './startup.mjs';
 import { median, printTable, spread, verdict } from './stats.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
@@ -53,7 +54,7 @@ function perf(metric, figure, target, ok = null) {
 }
 
 async function main() {
-  if (!existsSync(path.join(ROOT, 'dist', 'cli.js'))) throw new Error('expected a build in dist/, got none: run `npm run bench` (it builds first)');
+  if (!existsSync(path.join(ROOT, 'dist', 'cli.cjs'))) throw new Error('expected a build in dist/ (dist/cli.cjs), got none: run `npm run bench` (it builds first)');
   try {
     accessSync(BIN, constants.X_OK);
   } catch {
@@ -181,22 +182,9 @@ async function main() {
     perf('keystroke round trip', error.message, 'runs', false);
   }
 
-  // 6. Start-up over `node -e 0`, both inside script, interleaved.
-  const startupEnv = { ...env, CLAUDE_RECOVER_CLAUDE: '/bin/true' };
-  const startup = { base: [], wrapper: [], diff: [] };
-  for (let round = 0; round <= STARTUP_ROUNDS; round++) {
-    const t = {};
-    for (const which of rotate(['base', 'wrapper'], round)) {
-      const command = which === 'base' ? `${sh(NODE)} -e 0` : wrapperCommand();
-      const result = await runInScript(command, { env: startupEnv, stdin, stdout: devNull, timeoutMs: 30_000 });
-      if (result.code !== 0) check(`start-up run (${which})`, `exit ${result.code ?? result.signal} ${result.stderr}`, false, 'exit 0');
-      t[which] = result.ms;
-    }
-    if (round === 0) continue;
-    startup.base.push(t.base);
-    startup.wrapper.push(t.wrapper);
-    startup.diff.push(t.wrapper - t.base);
-  }
+  // 6. Start-up of every command over `node -e 0` (paired per round; see startup.mjs).
+  const startup = await measureStartup({ env, stdin, stdout: devNull, rounds: STARTUP_ROUNDS, log });
+  for (const failure of startup.failures) check('start-up run', failure, false, 'exit as documented');
 
   const idleResult = await idle.finish(IDLE_WINDOW_MS);
 
@@ -240,15 +228,7 @@ async function main() {
       k.added.wrapper.p50 <= 250 && k.added.wrapper.p90 <= 400,
     );
   }
-  // Difference of medians; the difference of minima is the least disturbed by other load.
-  const startupOver = median(startup.wrapper) - median(startup.base);
-  const startupMin = Math.min(...startup.wrapper) - Math.min(...startup.base);
-  perf(
-    'start-up over node -e 0 (medians; minima)',
-    `${startupOver.toFixed(1)} ms; ${startupMin.toFixed(1)} ms (node -e 0: ${median(startup.base).toFixed(1)} ms)`,
-    '≤ 40 ms',
-    startupOver <= 40,
-  );
+  rows.push(...startupRows(startup));
   if (idleResult.error) perf('idle CPU over 10 s', idleResult.error, '≤ 5 ms', false);
   else {
     const when = idleResult.bursts.length ? ` at ${idleResult.bursts.slice(0, 4).join(', ')} after start` : '';
@@ -293,7 +273,7 @@ async function main() {
   console.log('');
   console.log(`claude-recover bench (${QUICK ? 'quick' : 'full'}): ${MB} MB payloads, ${ROUNDS} rounds, load ${load0.toFixed(2)} → ${load1.toFixed(2)}`);
   for (const kind of KINDS) console.log(`per-round w/d ${kind}: ${ratios[kind].wd.map((r) => r.toFixed(2)).join(' ')}   d/a: ${ratios[kind].da.map((r) => r.toFixed(2)).join(' ')}`);
-  console.log(`per-round start-up over node -e 0 (ms): ${startup.diff.map((d) => d.toFixed(1)).join(' ')}`);
+  console.log(`per-round start-up of run over node -e 0 (ms): ${startup.commands[0].diff.map((d) => d.toFixed(1)).join(' ')}`);
   console.log('');
   printTable(rows);
 
@@ -334,7 +314,7 @@ function streamStats(all) {
 /**
  * The micro-benchmarks others own, each called when its file exists: bench/detector.mjs
  * benchDetector(), bench/prune.mjs benchPrune(), bench/guard.mjs benchEscapeBoundary(),
- * bench/recovery.mjs benchRecovery(), bench/decode.mjs benchDecode().
+ * bench/recovery.mjs benchRecovery(), bench/decode.mjs benchDecode(), bench/hotpath.mjs benchHotPath().
  * Each gets a context { payloadFile, payloadBytes, payloads: { kind: file }, passthroughCpuMsPerMB
  * (TUI), cpuMsPerMBByKind: { kind: wrapper CPU ms/MB }, quick } and may
  * return rows [{ metric, figure, target, pass }] or a plain result read below.
@@ -389,7 +369,8 @@ async function microBenchmarks(payloads, passthroughCpuMsPerMB, cpuMsPerMBByKind
             ]
           : null,
     },
-    { file: 'decode.mjs', fn: 'benchDecode', metric: 'session decode + paste check', target: 'info', read: () => null },
+    { file: 'decode.mjs', fn: 'benchDecode', metric: 'decode every chunk + paste check (before the byte path)', target: 'info', read: () => null },
+    { file: 'hotpath.mjs', fn: 'benchHotPath', metric: 'session output path in process', target: 'info', read: () => null },
     {
       file: 'recovery.mjs',
       fn: 'benchRecovery',

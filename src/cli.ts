@@ -1,8 +1,11 @@
 // The claude-recover command line. `run` is the hot path (it starts with every `claude`),
-// so it loads only what it needs; every other command goes through the commander program
-// in ./program.ts, loaded on demand.
+// so it loads only what it needs; `--version` alone answers without the command set; every
+// other command goes through the commander program in ./program.ts, loaded on demand.
 import type { Command } from 'commander';
 import { describeError, ExitCode, UserError } from './errors.js';
+
+/** The program's version flags (src/program.ts). */
+const VERSION_FLAGS = ['-V', '--version'];
 
 /** Runs the CLI with these arguments (without node and the script). */
 export async function main(argv: string[]): Promise<void> {
@@ -13,6 +16,12 @@ export async function main(argv: string[]): Promise<void> {
       if (claudeArgs[0] === '--') claudeArgs.shift();
       const { runCommand } = await import('./commands/run.js');
       process.exitCode = await runCommand(claudeArgs);
+      return;
+    }
+    if (argv.length === 1 && VERSION_FLAGS.includes(argv[0] as string)) {
+      // What commander prints for it (a unit test holds the two together).
+      const { VERSION } = await import('./version.js');
+      process.stdout.write(`${VERSION}\n`);
       return;
     }
     const { buildProgram } = await import('./program.js');

@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { createFileSink } from '../log/sink.js';
 import type { LogEntry } from '../log/types.js';
 import { stateDir } from '../paths.js';
+import { terminalColumns, wrapText } from '../ui/width.js';
 import { createClaudeHome } from './claude-home.js';
 import { ensureClaude } from './claude-cli.js';
 import { startMockApi, type MockRequest } from './mock-api.js';
@@ -32,8 +33,18 @@ export interface DemoOptions {
 /** The model the demo runs with: a 1M one, so the 2.1.330 CLI shows the gate instead of compacting by itself. */
 export const DEMO_MODEL = 'claude-sonnet-4-6[1m]';
 
-const say = (line = ''): void => {
-  process.stderr.write(`${line}\n`);
+/**
+ * Writes to stderr, each line fitted to the terminal: broken at spaces, continuation lines
+ * indented under the line's own text (two further for an indented item), so nothing wraps
+ * mid-word on a narrow terminal.
+ */
+const say = (text = ''): void => {
+  const columns = terminalColumns(process.stderr);
+  const lines = text.split('\n').map((line) => {
+    const indent = /^ */.exec(line)?.[0].length ?? 0;
+    return ' '.repeat(indent) + wrapText(line.slice(indent), columns - indent, indent === 0 ? 0 : 2).replace(/\n/g, `\n${' '.repeat(indent)}`);
+  });
+  process.stderr.write(`${lines.join('\n')}\n`);
 };
 
 /** Runs the demo; resolves with the exit code. */
@@ -60,11 +71,9 @@ export async function runDemo(options: DemoOptions): Promise<number> {
     say(`  mock API:     ${api.url} (no account, nothing leaves this machine)`);
     say(`  throwaway home: ${home.home}`);
     say('');
-    say(`The mock reports a context of ${Math.round(baseTokens / 1000)}K tokens that grows ${tokensPerTurn / 1000}K with every answer, and the`);
-    say(`session runs ${DEMO_MODEL}, so prompt ${options.gateAt} is refused with`);
+    say(`The mock reports a context of ${Math.round(baseTokens / 1000)}K tokens that grows ${tokensPerTurn / 1000}K with every answer, and the session runs ${DEMO_MODEL}, so prompt ${options.gateAt} is refused with`);
     say('  "API Error: Usage credits required for 1M context · …"');
-    say('claude-recover sees it, compacts the same session with Haiku, resumes it with');
-    say('claude-sonnet-4-6 and puts your blocked prompt back in the input box: press Enter to send it.');
+    say('claude-recover sees it, compacts the same session with Haiku, resumes it with claude-sonnet-4-6 and puts your blocked prompt back in the input box: press Enter to send it.');
     say('');
     say(`What to type: ${options.gateAt} short prompts, each followed by Enter (e.g. "hello", "tell me more", "and then?").`);
     say('Leave with /exit.');
@@ -186,7 +195,7 @@ export function summarizeEvents(entries: readonly LogEntry[], gateHit: boolean):
         lines.push(`    step ${entry.name}${entry.model ? ` (${entry.model})` : ''}: ${entry.ok ? 'ok' : 'failed'} in ${entry.durationMs} ms`);
         break;
       case 'recovered':
-        lines.push(`    recovered in ${(entry.totalMs / 1000).toFixed(1)} s by ${entry.worked}`);
+        lines.push(`    recovered by ${entry.worked}, ${(entry.totalMs / 1000).toFixed(1)} s from the gate until the prompt was back in the box`);
         break;
       case 'gave-up':
         lines.push(`    gave up: ${entry.reason}`);

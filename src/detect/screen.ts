@@ -1,5 +1,6 @@
 // The screen channel: a pure streaming detector fed the decoded PTY output, which reports
 // the CLI's own rendering of the gate error. No timers, no I/O, bounded memory.
+import { Utf8Stream } from '../terminal/decode.js';
 import { ANCHOR, COMPACTION_LEAD_INS, LEAD_INS, TURN_MARKERS, compilePatterns, matchBody, type CompiledPattern } from './patterns.js';
 import { normalizeScreenText } from './normalize.js';
 
@@ -14,7 +15,10 @@ export interface GateMatch {
    * may still look there.
    */
   repaint: boolean;
-  /** Offset of the match's `Error:` in the stream, in characters pushed since construction. */
+  /**
+   * Offset of the match's `Error:` in the stream: characters pushed since construction; with
+   * pushBytes, stretches that were skipped undecoded count in bytes.
+   */
   offset: number;
 }
 
@@ -64,6 +68,13 @@ type Verdict = { kind: 'match'; variant: string } | { kind: 'pending' } | { kind
  * errors) and is returned with `repaint: true`. The detector starts, and `rebase()` puts it
  * back, in the state "nothing new until a request is seen". The transcript stays the
  * authority: see GateWatcher.
+ *
+ * Bytes (pushBytes, what the session feeds): most chunks of TUI output hold no `E` followed
+ * by `r` or a cursor move (every anchor, whole or broken, starts so) and, once armed, need
+ * no marker either. Such a chunk is not decoded at all: its bytes are only kept as the raw
+ * tail. The first chunk that may matter is decoded together with that tail (enough bytes for
+ * LOOKBACK characters), and decoding goes on while anchors are pending. The answers are the
+ * ones push() gives on the decoded stream.
  */
 export class ScreenDetector {
   /** Extra patterns from the config that are not valid regular expressions (skipped). */
@@ -80,6 +91,10 @@ export class ScreenDetector {
   private armed: boolean;
   /** Turn markers before this absolute offset have been looked at already. */
   private markerFrom = 0;
+  /** pushBytes: the last bytes of the stream, at least RAW_TAIL of them when there are (a whole chunk, not copied), to decode when a chunk matters. */
+  private rawTail: Buffer = EMPTY;
+  /** pushBytes: the decoder while the decoded stream is continuous up to `pos`; null after a skipped chunk. */
+  private decoder: Utf8Stream | null = null;
 
   constructor(extraPatterns: readonly string[] = [], options: ScreenDetectorOptions = {}) {
     const { patterns, invalid } = compilePatterns(extraPatterns);
@@ -146,6 +161,64 @@ export class ScreenDetector {
     return matches;
   }
 
+  /**
+   * Feeds the next chunk of raw output (UTF-8, a character may be split across chunks); returns
+   * the renderings completed by it. Decodes only chunks that may matter (see the class comment).
+   * Chunks are kept by reference for the raw tail: they must not be changed afterwards. Feed a
+   * stream either this way or with push(), not both.
+   */
+  pushBytes(chunk: Buffer): GateMatch[] {
+    if (chunk.length === 0) return [];
+    if (this.pending.length === 0 && !this.mayMatter(chunk)) {
+      // Skipped: the decoded stream has a gap here, the raw tail goes on.
+      this.decoder = null;
+      this.keepRaw(chunk);
+      this.pos += chunk.length;
+      this.tail = '';
+      this.markerFrom = this.pos;
+      return [];
+    }
+    if (this.decoder === null) {
+      // After a gap: the raw tail, decoded from its first whole character, becomes the tail.
+      this.decoder = new Utf8Stream();
+      const raw = this.rawTail;
+      let start = Math.max(0, raw.length - RAW_TAIL);
+      while (start < raw.length && ((raw[start] as number) & 0xc0) === 0x80) start++;
+      this.tail = this.decoder.write(raw.subarray(start));
+      // Its markers were looked at already, but for one that ends in this chunk.
+      this.markerFrom = Math.max(0, this.pos - (maxMarkerLength() - 1));
+    }
+    const text = this.decoder.write(chunk);
+    this.keepRaw(chunk);
+    return this.push(text);
+  }
+
+  /**
+   * Whether a chunk may hold an anchor (whole or broken: `E` then `r` or ESC `[`) or, unarmed,
+   * a turn marker, in itself or across the split from the bytes before it. All of them are
+   * ASCII, so bytes stand for characters here.
+   */
+  private mayMatter(chunk: Buffer): boolean {
+    if (holdsAnchorStart(chunk)) return true;
+    const unarmed = !this.armed && !this.print;
+    if (unarmed && holdsMarker(chunk)) return true;
+    const tail = this.rawTail;
+    const n = tail.length;
+    if (n === 0) return false;
+    // An anchor cut by the split (`Erro` | `r:`, `E` ESC `[5` | `Cror:`): its `E` is among the last bytes before.
+    if (tail.indexOf(BYTE_E, Math.max(0, n - BROKEN_ANCHOR_MAX)) !== -1) return true;
+    return unarmed && markerAcross(tail, chunk);
+  }
+
+  /** Keeps the last RAW_TAIL bytes of the stream at least: the chunk itself when it is long enough (no allocation on the hot path). */
+  private keepRaw(chunk: Buffer): void {
+    if (chunk.length >= RAW_TAIL) this.rawTail = chunk;
+    else {
+      const kept = this.rawTail.subarray(Math.max(0, this.rawTail.length - (RAW_TAIL - chunk.length)));
+      this.rawTail = Buffer.concat([kept, chunk]);
+    }
+  }
+
   /** From now on, a match is a repaint until a request is seen on screen (call after a resume). */
   rebase(): void {
     if (this.print) return;
@@ -191,6 +264,27 @@ export class ScreenDetector {
     }
     this.markerFrom = Math.max(0, this.pos - (maxMarkerLength() - 1));
   }
+}
+
+const EMPTY = Buffer.alloc(0);
+/** Raw bytes kept for the lookback when a chunk after skipped ones matters: LOOKBACK characters even at 4 bytes each. */
+const RAW_TAIL = 4 * LOOKBACK;
+const BYTE_E = 0x45;
+const BYTE_R = 0x72;
+const BYTE_ESC = 0x1b;
+const BYTE_LBRACKET = 0x5b;
+
+/**
+ * Whether the bytes hold the start of an anchor: every anchor, whole or with letters skipped
+ * (see BROKEN_ANCHOR_SOURCE), starts with `E` then `r` or a cursor move. One native scan for
+ * `E`, which TUI output and prose seldom have.
+ */
+function holdsAnchorStart(bytes: Buffer): boolean {
+  for (let at = bytes.indexOf(BYTE_E); at !== -1; at = bytes.indexOf(BYTE_E, at + 1)) {
+    const next = bytes[at + 1];
+    if (next === BYTE_R || (next === BYTE_ESC && bytes[at + 2] === BYTE_LBRACKET)) return true;
+  }
+  return false;
 }
 
 /** Raw characters before an anchor that must hold what is left of `API` (see hasCandidate). */
@@ -276,6 +370,39 @@ export function containsMarker(text: string): boolean {
     for (const { marker, at } of KEYED_MARKERS) if (i >= at && text.startsWith(marker, i - at)) return true;
   }
   return false;
+}
+
+/** containsMarker on bytes, the same way: the markers with `rr` where `rr` occurs, the others by themselves. */
+const RR = Buffer.from(MARKER_KEY);
+const KEYED_MARKER_BYTES = KEYED_MARKERS.map(({ marker, at }) => ({ bytes: Buffer.from(marker), at }));
+const OTHER_MARKER_BYTES = OTHER_MARKERS.map((marker) => Buffer.from(marker));
+
+function holdsMarker(bytes: Buffer): boolean {
+  for (const marker of OTHER_MARKER_BYTES) if (bytes.indexOf(marker) !== -1) return true;
+  if (KEYED_MARKER_BYTES.length === 0) return false;
+  for (let i = bytes.indexOf(RR); i !== -1; i = bytes.indexOf(RR, i + 1)) {
+    for (const { bytes: marker, at } of KEYED_MARKER_BYTES) if (bytesAt(bytes, i - at, marker, 0, marker.length)) return true;
+  }
+  return false;
+}
+
+const MARKER_BYTES = TURN_MARKERS.map((marker) => Buffer.from(marker));
+
+/** Whether a marker straddles the split: `before` ends with its first k bytes and `chunk` starts with the rest. */
+function markerAcross(before: Buffer, chunk: Buffer): boolean {
+  for (const marker of MARKER_BYTES) {
+    for (let k = 1; k < marker.length; k++) {
+      if (bytesAt(chunk, 0, marker, k, marker.length) && bytesAt(before, before.length - k, marker, 0, k)) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether `bytes` at `at` holds `pattern[from, to)` (false when it would run past either end). */
+function bytesAt(bytes: Buffer, at: number, pattern: Buffer, from: number, to: number): boolean {
+  if (at < 0 || at + (to - from) > bytes.length) return false;
+  for (let k = from; k < to; k++) if (bytes[at + k - from] !== pattern[k]) return false;
+  return true;
 }
 
 let markerLength = 0;

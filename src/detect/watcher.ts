@@ -156,11 +156,14 @@ export class GateWatcher extends EventEmitter<{ occurrence: [GateOccurrence]; di
     for (const source of this.detector.invalidPatterns) this.warn(`detection.extraPatterns: not a valid regular expression, skipped: ${source}`);
   }
 
-  /** Hot path: a decoded copy of claude's output. Cheap, never throws. */
-  onOutput(text: string): void {
+  /**
+   * Hot path: claude's output, raw (the session's chunks: decoded only near a candidate, see
+   * ScreenDetector.pushBytes) or as text. Feed one session one way. Cheap, never throws.
+   */
+  onOutput(output: Buffer | string): void {
     if (this.disabled || this.disposed) return;
     try {
-      const matches = this.detector.push(text);
+      const matches = typeof output === 'string' ? this.detector.push(output) : this.detector.pushBytes(output);
       if (matches.length > 0) this.onMatches(matches);
     } catch (error) {
       this.disabled = true;

@@ -1,5 +1,5 @@
-// Whether Claude Code sits idle at an empty input prompt, judged from its decoded output and
-// the user's keystrokes: what the guard's auto-compact needs before it may type.
+// Whether Claude Code sits idle at an empty input prompt, judged from its output and the
+// user's keystrokes: what the guard's auto-compact needs before it may type.
 
 /** The input box's prompt: `❯` and a no-break space (facts §5); a picker's `❯ 1. Yes` has a plain space. */
 const PROMPT = '❯\u00a0';
@@ -10,8 +10,8 @@ const BUSY = ['esc to interrupt', 'Compacting conversation'];
  * all verified]; one seen after the last prompt means "not at the prompt".
  */
 const MODAL = ['Do you want to', 'Enter to confirm', 'Enter to select', 'Esc to cancel'];
-/** Output kept: enough for the last frame's input box and footer. */
-const TAIL_CHARS = 16 * 1024;
+/** Output kept, in bytes: enough for the last frame's input box and footer (16K characters of box drawing). */
+const TAIL_BYTES = 48 * 1024;
 
 /** Terminal reports that reach the child as input without being typed: focus in/out, mouse (SGR and X10). */
 const REPORTS = /\u001b\[[IO]|\u001b\[<\d+;\d+;\d+[Mm]|\u001b\[M[\s\S]{3}/g;
@@ -37,9 +37,9 @@ export interface PromptIdleOptions {
  */
 export class PromptIdle {
   private readonly now: () => number;
-  /** Recent output as received, at least TAIL_CHARS of it; joined only when asked. */
-  private chunks: string[] = [];
-  private chunkChars = 0;
+  /** Recent output as received, raw, at least TAIL_BYTES of it; joined and decoded only when asked. */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
   private lastOutputAt = -Infinity;
   private inputPending = false;
   private turnEnded = false;
@@ -50,19 +50,21 @@ export class PromptIdle {
     this.now = options.now ?? (() => performance.now());
   }
 
-  /** The child's decoded output. */
-  onOutput(text: string): void {
-    if (text.length === 0) return;
+  /** The child's output: the session's raw chunks (kept by reference, never changed), or text. */
+  onOutput(output: Buffer | string): void {
+    if (output.length === 0) return;
     this.lastOutputAt = this.now();
-    // On the output hot path: no copying, only dropping chunks no longer needed.
-    this.chunks.push(text);
-    this.chunkChars += text.length;
-    while (this.chunkChars - (this.chunks[0] as string).length >= TAIL_CHARS) this.chunkChars -= (this.chunks.shift() as string).length;
+    // On the output hot path: no decoding, no copying, only dropping chunks no longer needed.
+    const chunk = typeof output === 'string' ? Buffer.from(output) : output;
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+    while (this.chunkBytes - (this.chunks[0] as Buffer).length >= TAIL_BYTES) this.chunkBytes -= (this.chunks.shift() as Buffer).length;
   }
 
+  /** The output kept, decoded (a character cut at its start becomes U+FFFD, which no marker contains). */
   private get tail(): string {
-    if (this.chunks.length > 1) this.chunks = [this.chunks.join('')];
-    return this.chunks[0] ?? '';
+    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks)];
+    return this.chunks[0]?.toString('utf8') ?? '';
   }
 
   /**
@@ -74,7 +76,7 @@ export class PromptIdle {
     if (typed.length === 0) return;
     // Only output drawn after this keystroke can show the prompt as it is now.
     this.chunks = [];
-    this.chunkChars = 0;
+    this.chunkBytes = 0;
     const submitted = typed.endsWith('\r') && !typed.endsWith('\\\r') && !typed.endsWith('\u001b\r');
     const cleared = typed === '\u0003';
     this.inputPending = !(submitted || cleared);

@@ -3,7 +3,6 @@
 // even when compaction fails, so the result is read from the events, and a new
 // compact_boundary must then be found in the transcript.
 import { stat } from 'node:fs/promises';
-import { execa } from 'execa';
 import { hasCompactBoundarySince } from './transcript-scan.js';
 
 export interface CompactionRun {
@@ -105,6 +104,9 @@ async function sizeOf(file: string): Promise<number> {
 /** Runs one compaction attempt and verifies it in the transcript. */
 export async function runCompaction(options: CompactionOptions): Promise<CompactionRun> {
   const offset = await sizeOf(options.transcriptPath);
+  // Loaded here, not at the top: execa and its dependencies are a third of the code every
+  // command but `run` loads, and only a compaction needs them.
+  const { execa } = await import('execa');
   const subprocess = execa(options.claudePath, compactionArgs(options.sessionId, options.model), {
     cwd: options.cwd,
     env: { ...(options.env ?? process.env), CLAUDE_RECOVER_ACTIVE: '1' },

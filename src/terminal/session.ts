@@ -1,5 +1,5 @@
 // The interactive session: owns the PTY child, raw mode, resizes and signals; writes the
-// child's bytes to the terminal unchanged and hands a decoded copy to subscribers; and
+// child's bytes to the terminal unchanged and hands the same chunks to subscribers; and
 // implements ChildControl so recovery can stop and restart the child in the same terminal.
 // claude-recover's own text reaches the terminal only through its StatusWriter.
 import { writeSync } from 'node:fs';
@@ -17,7 +17,12 @@ import { StatusWriter } from './status.js';
 import type { UserTerminal } from './tty.js';
 import { BoxLine, InputParser, TypedText } from './typed-input.js';
 
-export type OutputSubscriber = (text: string) => void;
+/**
+ * Sees every chunk of the child's output, raw, after it was written. Chunks are never reused
+ * or changed, so a subscriber may keep them; decoding is the subscriber's (the gate watcher
+ * decodes only near a candidate).
+ */
+export type OutputSubscriber = (chunk: Buffer) => void;
 
 /** Sees the bytes on their way to and from the child, for the context guard. */
 export interface SessionObserver {
@@ -43,8 +48,10 @@ export interface SessionOptions {
 }
 
 const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const BRACKETED_PASTE_ON = '\u001b[?2004h';
-const BRACKETED_PASTE_OFF = '\u001b[?2004l';
+const BRACKETED_PASTE_ON = Buffer.from('\u001b[?2004h');
+const BRACKETED_PASTE_OFF = Buffer.from('\u001b[?2004l');
+/** Not `\u001b[?2004`: ESC starts every other sequence of TUI output, `?` few. */
+const BRACKETED_PASTE_KEY = Buffer.from('?2004');
 /** What a CLI killed outright leaves switched on: mouse, paste, focus, palette reports; a hidden cursor; colours. */
 const MODES_RESET = '\u001b[?1000l\u001b[?1002l\u001b[?1003l\u001b[?1006l\u001b[?2004l\u001b[?1004l\u001b[?2031l\u001b[?25h\u001b[0m';
 /** The alternate screen is entered at start-up: only the first output is searched for it. */
@@ -77,6 +84,7 @@ export class InteractiveSession implements ChildControl {
   /** The one writer of claude-recover's text on this terminal. */
   readonly status: StatusWriter;
   private child: ChildPty | null = null;
+  /** Decodes the output for the prompt tail, only while recovery waits for the prompt. */
   private decoder = new Utf8Stream();
   private readonly subscribers: OutputSubscriber[] = [];
   private readonly input = new InputParser();
@@ -196,7 +204,7 @@ export class InteractiveSession implements ChildControl {
     this.spawn(args, options.notice);
   }
 
-  /** Receives a decoded copy of the child's output; a subscriber that throws is dropped. */
+  /** Receives every chunk of the child's output (see OutputSubscriber); a subscriber that throws is dropped. */
   subscribe(subscriber: OutputSubscriber): void {
     this.subscribers.push(subscriber);
   }
@@ -277,25 +285,24 @@ export class InteractiveSession implements ChildControl {
     if (notice) void this.deliverNotice(child, notice, hook);
   }
 
+  /** The output hot path: nothing here decodes the chunk, and nothing allocates but the prompt tail while recovery waits. */
   private onChildData(data: Buffer): void {
     if (this.muted) return this.onMutedData(data);
     this.writeOut(data);
     if (this.status.tracking) this.status.childOutput(data);
     this.observeWritten(data);
     this.lastOutputAt = performance.now();
-    const text = this.decoder.write(data);
-    // Not `\u001b[?2004`: ESC starts every other sequence of TUI output, `?` few (0.4 → 0.04 ms/MB).
-    if (text.includes('?2004')) {
-      const on = text.lastIndexOf(BRACKETED_PASTE_ON);
-      const off = text.lastIndexOf(BRACKETED_PASTE_OFF);
+    if (data.indexOf(BRACKETED_PASTE_KEY) !== -1) {
+      const on = data.lastIndexOf(BRACKETED_PASTE_ON);
+      const off = data.lastIndexOf(BRACKETED_PASTE_OFF);
       if (on !== off) this.bracketedPaste = on > off;
     }
-    if (this.startupScanLeft > 0) this.scanStartup(text, data.length);
-    if (this.promptTail !== null) this.promptTail = (this.promptTail + text).slice(-4096);
+    if (this.startupScanLeft > 0) this.scanStartup(data);
+    if (this.promptTail !== null) this.promptTail = (this.promptTail + this.decoder.write(data)).slice(-4096);
     for (let i = 0; i < this.subscribers.length; i++) {
       const subscriber = this.subscribers[i] as OutputSubscriber;
       try {
-        subscriber(text);
+        subscriber(data);
       } catch (error) {
         this.subscribers.splice(i--, 1);
         this.options.warn(`a watcher failed and was switched off (${describeError(error)}); claude keeps running`);
@@ -304,12 +311,13 @@ export class InteractiveSession implements ChildControl {
   }
 
   /** Whether the CLI draws on the alternate screen: it says so in its first output (2.1.3xx do). */
-  private scanStartup(text: string, bytes: number): void {
-    this.startupScanLeft -= bytes;
-    this.trackAltScreen(text);
+  private scanStartup(data: Buffer): void {
+    this.startupScanLeft -= data.length;
+    this.trackAltScreen(data);
   }
 
-  private trackAltScreen(text: string): void {
+  /** On the raw bytes (a Buffer) or their Latin-1 text: the sequences are ASCII either way. */
+  private trackAltScreen(text: Buffer | string): void {
     if (!text.includes('?1049')) return;
     const on = text.lastIndexOf('\u001b[?1049h');
     const off = text.lastIndexOf('\u001b[?1049l');

@@ -38,7 +38,9 @@ describe('install-alias when claude-recover is not on PATH', () => {
   it('writes an alias that works in a new interactive bash, and uninstall leaves nothing behind', () => {
     writeFileSync(path.join(root, '.bashrc'), '# my bashrc\n');
     const before = readdirSync(root).sort();
-    const install = spawnSync(process.execPath, [BIN, 'install-alias'], { env: cleanEnv(), encoding: 'utf8' });
+    // This checkout may itself live in the temp folder (CI clones into one), where the alias
+    // would be refused as temporary: the temp folder is put elsewhere for the install.
+    const install = spawnSync(process.execPath, [BIN, 'install-alias'], { env: cleanEnv({ TMPDIR: '/nonexistent-tmp' }), encoding: 'utf8' });
     expect(install.stderr).toBe('');
     expect(install.status).toBe(0);
     expect(install.stdout.replace(/\s+/g, ' ')).toContain(`the alias runs it by its full path (${realpathSync(BIN)})`);

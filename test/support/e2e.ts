@@ -79,8 +79,8 @@ export async function until<T>(check: () => T | undefined, what: string, timeout
 
 /** Starts the mock, the home and the wrapped (or direct) claude, and waits for its input box. */
 export async function startSession(options: E2eOptions = {}): Promise<E2eSession> {
-  if (!options.direct && !existsSync(path.join(ROOT, 'dist', 'cli.js'))) {
-    throw new Error('expected a built claude-recover (dist/cli.js), found none: run `npm run build` first');
+  if (!options.direct && !existsSync(path.join(ROOT, 'dist', 'cli.cjs'))) {
+    throw new Error('expected a built claude-recover (dist/cli.cjs, the bundle the bin runs), found none: run `npm run build` first');
   }
   const claudePath = await ensureClaude(options.version ?? '2.1.332');
   const api = await startMockApi(options.mock ?? {});

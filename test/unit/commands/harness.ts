@@ -40,6 +40,11 @@ export async function runCommand(registers: Array<(program: Command) => void>, a
 
 /** Runs a whole program (src/program.ts's) through runProgram with the output captured. */
 export async function runCaptured(program: Command, argv: string[]): Promise<CommandResult> {
+  return captureOutput(() => runProgram(program, argv));
+}
+
+/** Runs `run` with process.stdout/stderr captured and process.exitCode read and reset. */
+export async function captureOutput(run: () => Promise<void>): Promise<CommandResult> {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -52,7 +57,7 @@ export async function runCaptured(program: Command, argv: string[]): Promise<Com
   });
   process.exitCode = undefined;
   try {
-    await runProgram(program, argv);
+    await run();
   } finally {
     out.mockRestore();
     err.mockRestore();

@@ -132,6 +132,8 @@ describe('claude-recover install-alias / uninstall-alias', () => {
 
   it('without claude-recover on PATH, writes the alias with the full path of this launcher', async () => {
     vi.stubEnv('PATH', '/nonexistent');
+    // This checkout may itself live in the temp folder (CI clones into one): put that elsewhere.
+    vi.stubEnv('TMPDIR', '/nonexistent-tmp');
     const result = await run('install-alias', '--shell', 'bash');
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
@@ -162,6 +164,7 @@ describe('claude-recover install-alias / uninstall-alias', () => {
   it('wraps its messages at spaces to the terminal', async () => {
     vi.stubEnv('COLUMNS', '40');
     vi.stubEnv('PATH', '/nonexistent');
+    vi.stubEnv('TMPDIR', '/nonexistent-tmp');
     const result = await run('install-alias', '--shell', 'bash');
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');

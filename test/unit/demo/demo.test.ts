@@ -58,7 +58,7 @@ describe('the demo summary', () => {
     );
     expect(lines).toEqual([
       '  claude-recover logged:',
-      '    recovered in 4.2 s by compact:claude-haiku-4-5-20251001',
+      '    recovered by compact:claude-haiku-4-5-20251001, 4.2 s from the gate until the prompt was back in the box',
       '    gave up: case B',
     ]);
   });

@@ -20,58 +20,65 @@ function expectedVariant(name: string): string {
   return name.startsWith('2.1.100') ? 'extra-usage-1m' : 'usage-credits-1m';
 }
 
-/** Feeds bytes the way the wrapper does: split where asked, decoded by a StringDecoder. */
-function feedBytes(detector: ScreenDetector, bytes: Buffer, splits: number[] = []): GateMatch[] {
+/** How the bytes reach the detector: raw chunks (pushBytes, what the session feeds), or decoded by a StringDecoder (push). */
+type Way = 'raw' | 'text';
+const WAYS: Way[] = ['raw', 'text'];
+
+/** Feeds bytes split where asked, one of the two ways. */
+function feedBytes(detector: ScreenDetector, bytes: Buffer, splits: number[] = [], way: Way = 'raw'): GateMatch[] {
   const decoder = new StringDecoder('utf8');
   const matches: GateMatch[] = [];
   let from = 0;
   for (const at of [...splits, bytes.length]) {
-    matches.push(...detector.push(decoder.write(bytes.subarray(from, at))));
+    const chunk = bytes.subarray(from, at);
+    matches.push(...(way === 'raw' ? detector.pushBytes(chunk) : detector.push(decoder.write(chunk))));
     from = at;
   }
-  matches.push(...detector.push(decoder.end()));
+  if (way === 'text') matches.push(...detector.push(decoder.end()));
   return matches;
 }
 
-describe.skipIf(screens.length === 0)('real captures: the screen detector', () => {
-  for (const name of screens.filter((file) => file.endsWith('-gate.bin'))) {
-    it(`${name}: one new occurrence (${expectedVariant(name)}), split at every byte`, () => {
-      const bytes = screen(name);
-      expect(feedBytes(new ScreenDetector(), bytes)).toEqual([expect.objectContaining({ variant: expectedVariant(name), repaint: false })]);
-      for (let at = 1; at < bytes.length; at++) {
-        const matches = feedBytes(new ScreenDetector(), bytes, [at]);
-        if (matches.length !== 1 || matches[0]?.repaint !== false) expect.fail(`split at byte ${at}: ${JSON.stringify(matches)}`);
-      }
-    });
-  }
-
-  for (const name of screens.filter((file) => file.endsWith('-resume.bin'))) {
-    it(`${name}: the redrawn old error is a repaint, never new`, () => {
-      const matches = feedBytes(new ScreenDetector(), screen(name));
-      expect(matches.length).toBeGreaterThan(0);
-      expect(matches.every((match) => match.repaint)).toBe(true);
-    });
-
-    const gate = name.replace('-resume.bin', '-gate.bin');
-    if (screens.includes(gate)) {
-      it(`${gate} then rebase() then ${name}: one new occurrence in all`, () => {
-        const detector = new ScreenDetector();
-        const first = feedBytes(detector, screen(gate));
-        detector.rebase();
-        const second = feedBytes(detector, screen(name));
-        expect([...first, ...second].filter((match) => !match.repaint)).toHaveLength(1);
+for (const way of WAYS) {
+  describe.skipIf(screens.length === 0)(`real captures: the screen detector, fed ${way === 'raw' ? 'raw chunks (pushBytes)' : 'decoded text (push)'}`, () => {
+    for (const name of screens.filter((file) => file.endsWith('-gate.bin'))) {
+      it(`${name}: one new occurrence (${expectedVariant(name)}), split at every byte`, () => {
+        const bytes = screen(name);
+        expect(feedBytes(new ScreenDetector(), bytes, [], way)).toEqual([expect.objectContaining({ variant: expectedVariant(name), repaint: false })]);
+        for (let at = 1; at < bytes.length; at++) {
+          const matches = feedBytes(new ScreenDetector(), bytes, [at], way);
+          if (matches.length !== 1 || matches[0]?.repaint !== false) expect.fail(`split at byte ${at}: ${JSON.stringify(matches)}`);
+        }
       });
     }
-  }
 
-  for (const name of screens.filter((file) => file.endsWith('-quote.bin'))) {
-    it(`${name}: the model quoting three wordings never matches`, () => {
-      const bytes = screen(name);
-      expect(feedBytes(new ScreenDetector(), bytes)).toEqual([]);
-      for (let at = 1; at < bytes.length; at += 5) expect(feedBytes(new ScreenDetector(), bytes, [at])).toEqual([]);
-    });
-  }
-});
+    for (const name of screens.filter((file) => file.endsWith('-resume.bin'))) {
+      it(`${name}: the redrawn old error is a repaint, never new`, () => {
+        const matches = feedBytes(new ScreenDetector(), screen(name), [], way);
+        expect(matches.length).toBeGreaterThan(0);
+        expect(matches.every((match) => match.repaint)).toBe(true);
+      });
+
+      const gate = name.replace('-resume.bin', '-gate.bin');
+      if (screens.includes(gate)) {
+        it(`${gate} then rebase() then ${name}: one new occurrence in all`, () => {
+          const detector = new ScreenDetector();
+          const first = feedBytes(detector, screen(gate), [], way);
+          detector.rebase();
+          const second = feedBytes(detector, screen(name), [], way);
+          expect([...first, ...second].filter((match) => !match.repaint)).toHaveLength(1);
+        });
+      }
+    }
+
+    for (const name of screens.filter((file) => file.endsWith('-quote.bin'))) {
+      it(`${name}: the model quoting three wordings never matches`, () => {
+        const bytes = screen(name);
+        expect(feedBytes(new ScreenDetector(), bytes, [], way)).toEqual([]);
+        for (let at = 1; at < bytes.length; at += 5) expect(feedBytes(new ScreenDetector(), bytes, [at], way)).toEqual([]);
+      });
+    }
+  });
+}
 
 const homes: Array<ReturnType<typeof claudeHome>> = [];
 afterEach(() => {
@@ -95,8 +102,7 @@ function watch(name: string, launchBeforeMs = 10_000): { occurrences: GateOccurr
   const watcher = new GateWatcher({ cwd: home.cwd, env: home.env, config: config(), launchedAt: gateAt - launchBeforeMs, args: [], childPid: () => undefined, log, clock });
   const occurrences: GateOccurrence[] = [];
   watcher.on('occurrence', (occurrence) => occurrences.push(occurrence));
-  const decoder = new StringDecoder('utf8');
-  watcher.onOutput(decoder.write(screen(`${name}.bin`)));
+  watcher.onOutput(screen(`${name}.bin`));
   clock.advance(10_000);
   return { occurrences, log };
 }
