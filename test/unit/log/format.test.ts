@@ -66,27 +66,27 @@ describe('formatLogTable', () => {
     expect(table.dropped).toEqual([]);
     expect(table.text).toBe(
       [
-        'WHEN              CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD',
-        '2025-03-07 09:15  A     212k    screen+transcript  terminal     recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
-        '2025-03-07 16:40  A     212k    output+transcript  print        recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
-        '2025-03-08 10:00  B     95k     screen+transcript  terminal     gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
-        '2025-03-10 08:00  A     1.05M   output+transcript  stream-json  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
-        '2025-03-10 11:30  C     -       screen             terminal     unresolved  -       -                                  -         ~/proj',
+        'WHEN              KIND  CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD',
+        '2025-03-07 09:15  gate  A     212k    screen+transcript  terminal     recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
+        '2025-03-07 16:40  gate  A     212k    output+transcript  print        recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
+        '2025-03-08 10:00  gate  B     95k     screen+transcript  terminal     gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
+        '2025-03-10 08:00  gate  A     1.05M   output+transcript  stream-json  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
+        '2025-03-10 11:30  gate  C     -       screen             terminal     unresolved  -       -                                  -         ~/proj',
       ].join('\n'),
     );
   });
 
   it('fits 80 columns: the least important columns go first, the detail is shortened at its end', () => {
     const table = formatLogTable(occurrences, { utc: true, home: '/home/u', width: 80 });
-    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'SESSION']);
+    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'SESSION', 'CWD']);
     expect(table.text).toBe(
       [
-        'WHEN              CASE  OUTCOME     TOOK    DETAIL                    CWD',
-        '2025-03-07 09:15  A     recovered   38s     compact:claude-haiku-4-…  ~/proj',
-        '2025-03-07 16:40  A     recovered   1m 13s  compact:opus              /srv/other',
-        '2025-03-08 10:00  B     gave up     1.2s    case B: compaction cann…  ~/proj',
-        '2025-03-10 08:00  A     recovered   41s     compact:claude-haiku-4-…  ~/proj',
-        '2025-03-10 11:30  C     unresolved  -       -                         ~/proj',
+        'WHEN              KIND  CASE  OUTCOME     TOOK    DETAIL',
+        '2025-03-07 09:15  gate  A     recovered   38s     compact:claude-haiku-4-5-2025…',
+        '2025-03-07 16:40  gate  A     recovered   1m 13s  compact:opus',
+        '2025-03-08 10:00  gate  B     gave up     1.2s    case B: compaction cannot help',
+        '2025-03-10 08:00  gate  A     recovered   41s     compact:claude-haiku-4-5-2025…',
+        '2025-03-10 11:30  gate  C     unresolved  -       -',
       ].join('\n'),
     );
     for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
@@ -94,7 +94,7 @@ describe('formatLogTable', () => {
 
   it('fits 40 columns with when, case and outcome', () => {
     const table = formatLogTable(occurrences, { utc: true, home: '/home/u', width: 40 });
-    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'TOOK', 'DETAIL', 'SESSION', 'CWD']);
+    expect(table.dropped).toEqual(['KIND', 'TOKENS', 'CHANNEL', 'MODE', 'TOOK', 'DETAIL', 'SESSION', 'CWD']);
     expect(table.text.split('\n').slice(0, 2)).toEqual(['WHEN              CASE  OUTCOME', '2025-03-07 09:15  A     recovered']);
     for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
   });
@@ -211,7 +211,7 @@ describe('formatStats', () => {
   it('prints the fixture report', () => {
     expect(formatStats(computeStats(FIXTURE, { now: FIXTURE_NOW, utc: true }), { utc: true })).toBe(
       [
-        '5 gate occurrences in the whole log',
+        '5 occurrences in the whole log: 5 gates',
         '',
         '        RECOVERED  GAVE UP  UNRESOLVED  TOTAL',
         'case A          3        0           0      3',
@@ -241,7 +241,7 @@ describe('formatStats', () => {
 
   it('says so when nothing was logged', () => {
     const stats = computeStats([], { now: FIXTURE_NOW, since: new Date('2025-03-03T12:00:00Z'), utc: true });
-    expect(formatStats(stats, { utc: true })).toBe(['No gate occurrences since 2025-03-03 12:00.', 'Guard: 0 near-misses, 0 auto-compacts, 0 blocks avoided'].join('\n'));
+    expect(formatStats(stats, { utc: true })).toBe(['No occurrences since 2025-03-03 12:00.', 'Guard: 0 near-misses, 0 auto-compacts, 0 blocks avoided'].join('\n'));
   });
 });
 
