@@ -101,7 +101,7 @@ function watch(name: string, launchBeforeMs = 10_000): { occurrences: GateOccurr
   const log = new MemorySink();
   const watcher = new BlockWatcher({ cwd: home.cwd, env: home.env, config: config(), launchedAt: gateAt - launchBeforeMs, args: [], childPid: () => undefined, log, clock });
   const occurrences: GateOccurrence[] = [];
-  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence));
+  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence as GateOccurrence));
   watcher.onOutput(screen(`${name}.bin`));
   clock.advance(10_000);
   return { occurrences, log };

@@ -45,7 +45,7 @@ function setup(options: { args?: string[]; pid?: number; lines?: string[]; proje
     ...(options.mode ? { mode: options.mode, print: true } : {}),
   });
   const occurrences: GateOccurrence[] = [];
-  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence));
+  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence as GateOccurrence));
   const append = (...lines: string[]): void => fs.appendFileSync(transcript, lines.map((line) => `${line}\n`).join(''));
   return { watcher, clock, log, occurrences, transcript, append, home };
 }
