@@ -4,7 +4,7 @@
 // margin, then runs the same command again in the same session, and its answer is the caller's.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DetectedEntry, StepEntry, WaitedEntry } from '../../src/log/types.js';
-import { runToEnd, STANDARD_MODEL, startWorld, type HeadlessWorld } from '../support/e2e-headless.js';
+import { runToEnd, start, STANDARD_MODEL, startWorld, until, type HeadlessWorld } from '../support/e2e-headless.js';
 
 let world: HeadlessWorld | null = null;
 afterEach(async () => {
@@ -99,5 +99,32 @@ describe('a usage limit in claude -p through claude-recover', () => {
     } finally {
       await far.close();
     }
+  });
+
+  it('a stream-json session opted in: the refused message goes to the same claude again after the reset; the caller sees one answer', async () => {
+    const resetAt = seconds(10);
+    world = await startWorld({ mock: { usageLimit: { claim: 'five_hour', resetsAt: [resetAt] } } });
+    const w = world;
+    w.env.CLAUDE_RECOVER_USAGE_LIMIT_WAIT = '1';
+    w.env.CLAUDE_RECOVER_USAGE_LIMIT_MARGIN_SECONDS = '1';
+    const line = (value: unknown): string => `${JSON.stringify(value)}\n`;
+    const results = (stdout: string): Array<{ is_error?: boolean; result?: string }> =>
+      stdout.split('\n').filter((l) => l.includes('"type":"result"')).map((l) => JSON.parse(l) as { is_error?: boolean; result?: string });
+    const running = start(w, ['--output-format', 'stream-json', '--verbose', '--input-format', 'stream-json', `--model=${STANDARD_MODEL}`], { stdin: 'pipe' });
+    const stdin = running.child.stdin;
+    if (!stdin) throw new Error('expected a piped stdin');
+    stdin.write(line({ request_id: 'init-1', type: 'control_request', request: { subtype: 'initialize' } }));
+    stdin.write(line({ type: 'user', message: { role: 'user', content: 'hello one' }, parent_tool_use_id: null, session_id: '' }));
+    await until(() => (results(running.stdout()).length === 1 ? true : undefined), 'the result', 40_000);
+    expect(results(running.stdout())).toEqual([expect.objectContaining({ is_error: false, result: 'Mock answer 1: you said "hello one".' })]);
+    expect(running.stdout()).not.toContain("You've hit your");
+    const chats = w.requests('chat');
+    expect(chats.map((r) => r.status)).toEqual([429, 200]);
+    expect(chats[1]?.at).toBeGreaterThanOrEqual(resetAt * 1000 + 1000);
+    expect(chats[1]?.sessionId).toBe(chats[0]?.sessionId);
+    await until(() => w.events().find((e) => e.type === 'waited'), 'the waited entry');
+    expect(w.events().find((e) => e.type === 'waited')).toMatchObject({ until: 'continued', by: 'claude-recover' });
+    stdin.end();
+    expect((await running.finished).status).toBe(0);
   });
 });
