@@ -149,6 +149,13 @@ function transcriptOf(home) {
   throw new Error('no transcript written');
 }
 
+/** Saves the session's transcript under `name` and returns its records. */
+function saveTranscript(home, name) {
+  const transcript = readFileSync(transcriptOf(home), 'utf8');
+  writeFileSync(path.join(out, 'transcripts', `${name}.jsonl`), trimLines(transcript, 1500));
+  return transcript.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
 const requestsOf = (api) => api.requests.map((r) => ({ kind: r.kind, status: r.status, at: new Date(r.at).toISOString(), text: r.lastUserText.slice(0, 60) }));
 
 async function captureUsage(spec) {
@@ -177,9 +184,7 @@ async function captureUsage(spec) {
     await cli.settle(800);
     note.exit = await cli.exitWith('/exit');
     cli.kill();
-    const transcript = readFileSync(transcriptOf(home), 'utf8');
-    writeFileSync(path.join(out, 'transcripts', `${spec.name}.jsonl`), trimLines(transcript, 1500));
-    const records = transcript.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const records = saveTranscript(home, spec.name);
     const error = records.find((r) => r.isApiErrorMessage);
     note.errorRecord = error && Object.fromEntries(Object.entries(error).filter(([k]) => !['message', 'cwd', 'userType', 'entrypoint', 'gitBranch', 'sessionId', 'parentUuid', 'uuid'].includes(k)));
     note.errorText = error?.message?.content?.[0]?.text;
@@ -221,12 +226,7 @@ async function captureImage(spec) {
     writeFileSync(path.join(out, 'screens', `${spec.name}.bin`), cli.raw());
     note.exit = await cli.exitWith('/exit');
     cli.kill();
-    const transcript = readFileSync(transcriptOf(home), 'utf8');
-    writeFileSync(path.join(out, 'transcripts', `${spec.name}.jsonl`), trimLines(transcript, 1500));
-    note.errorRecords = transcript
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l))
+    note.errorRecords = saveTranscript(home, spec.name)
       .filter((r) => r.isApiErrorMessage)
       .map((r) => ({ apiError: r.apiError, apiErrorParams: r.apiErrorParams, error: r.error, apiErrorStatus: r.apiErrorStatus, apiErrorType: r.apiErrorType, errorDetails: r.errorDetails, text: r.message?.content?.[0]?.text }));
     note.requests = requestsOf(api);

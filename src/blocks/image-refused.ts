@@ -62,7 +62,7 @@ export const IMAGE_REFUSED: BlockSpec = {
   logsContent: false,
 };
 
-/** One image of the transcript, as the log names it (never its data). */
+/** One image of the transcript, as the log names it: where it is, its kind and size, never its data. */
 export interface RefusedImage {
   /** The record that holds it. */
   uuid: string | null;

@@ -1,5 +1,6 @@
 // The entries of the occurrence log (events.jsonl): one JSON object a line. Never the
 // text of a prompt or a response.
+import type { RefusedImage } from '../blocks/image-refused.js';
 import type { BlockKind } from '../blocks/types.js';
 
 export type GateCase = 'A' | 'B' | 'C';
@@ -14,18 +15,6 @@ export type RunMode = 'terminal' | 'print' | 'stream-json';
 interface Base {
   /** ISO timestamp. */
   ts: string;
-}
-
-/** An image as the log names it: where it is in the transcript, its kind and size, never its data. */
-export interface LoggedImage {
-  /** The transcript record that holds it. */
-  uuid: string | null;
-  /** Which image block of that record, from 0. */
-  index: number;
-  mediaType: string;
-  base64Chars: number;
-  width: number | null;
-  height: number | null;
 }
 
 /** A block was seen. `occurrence` ties the later entries to this one. */
@@ -55,7 +44,7 @@ export interface DetectedEntry extends Base {
   /** A usage limit: what the CLI called it (`5-hour limit`, `weekly limit`). */
   limit?: string;
   /** A refused image: healed by the CLI, the same refusal again, and the images it can mean. */
-  image?: { healed: boolean; again: boolean; refusal: string; images: LoggedImage[] };
+  image?: { healed: boolean; again: boolean; refusal: string; images: RefusedImage[] };
 }
 
 /** One recovery step's result. */

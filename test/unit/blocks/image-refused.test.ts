@@ -4,16 +4,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IMAGE_REFUSED, imageFacts, imageVariant, pixelLimit, refusalText } from '../../../src/blocks/image-refused.js';
 import { greyPng } from '../../../src/demo/png.js';
 import { ScreenDetector, type BlockMatch } from '../../../src/detect/screen.js';
 import { imageSize } from '../../../src/transcript/image-size.js';
-import { parseRecord, type TranscriptRecord } from '../../../src/transcript/records.js';
+import type { TranscriptRecord } from '../../../src/transcript/records.js';
+import { REAL, records } from './support.js';
 import { BUSY, PROMPT_BOX, render, type Rendering } from '../detect/render.js';
 
-const REAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/real');
 
 export const IMAGE_WORDINGS: ReadonlyArray<{ name: string; text: string; variant: string }> = [
   {
@@ -60,13 +59,6 @@ describe('refused image on screen: every wording, every width, every split', () 
     expect(gate).toEqual([expect.objectContaining({ kind: 'credits-1m' })]);
   });
 });
-
-const records = (name: string): TranscriptRecord[] =>
-  fs
-    .readFileSync(path.join(REAL, 'transcripts', `${name}.jsonl`), 'utf8')
-    .split('\n')
-    .map(parseRecord)
-    .filter((record): record is TranscriptRecord => record !== null);
 
 describe('real captures (test/fixtures/real, issue 17)', () => {
   const wordings = IMAGE_REFUSED.compile([]).wordings;

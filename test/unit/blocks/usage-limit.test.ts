@@ -3,14 +3,13 @@
 // form; the real captures of 2.1.332 and 2.1.200.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { autoContinueNote, resetFromRecord, resetFromText, USAGE_LIMIT, usageLimitFacts, usageLimitVariant } from '../../../src/blocks/usage-limit.js';
 import { ScreenDetector, type BlockMatch } from '../../../src/detect/screen.js';
-import { parseRecord, type TranscriptRecord } from '../../../src/transcript/records.js';
+import type { TranscriptRecord } from '../../../src/transcript/records.js';
+import { REAL, records } from './support.js';
 import { BUSY, PROMPT_BOX, render, type Rendering } from '../detect/render.js';
 
-const REAL = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/real');
 
 /** Every wording the CLI's strings hold (2.1.332, 2.1.200, 2.1.100), as it draws them, with the variant each must give. */
 export const USAGE_WORDINGS: ReadonlyArray<{ name: string; text: string; variant: string }> = [
@@ -105,13 +104,6 @@ describe('the reset time', () => {
     expect(resetFromRecord({} as TranscriptRecord)).toBeNull();
   });
 });
-
-const records = (name: string): TranscriptRecord[] =>
-  fs
-    .readFileSync(path.join(REAL, 'transcripts', `${name}.jsonl`), 'utf8')
-    .split('\n')
-    .map(parseRecord)
-    .filter((record): record is TranscriptRecord => record !== null);
 
 describe('real captures (test/fixtures/real, issue 17)', () => {
   const captures = fs.readdirSync(path.join(REAL, 'screens')).filter((name) => name.includes('-usage-'));
