@@ -78,7 +78,7 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
   const onUncaught = (error: unknown): void => warn(`internal error, recovery may be off for this session: ${describeError(error)}`);
   process.on('uncaughtException', onUncaught);
   const launchedAt = Date.now();
-  const state: RecoveryState = { recovering: false, watcher: null, running: null };
+  const state: RecoveryState = { recovering: false, watcher: null, running: null, waiting: null };
   let guard: AttachedGuard | null = null;
   try {
     guard = attachGuard({
@@ -119,14 +119,15 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
   // A recovery under way finishes (its children stopped, its outcome logged) before the end.
   const finished = session.finished
     .then(async (status) => {
-      if (state.running !== null) await Promise.race([state.running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
+      const pending = [state.running, state.waiting].filter((each) => each !== null);
+      if (pending.length > 0) await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
       return status;
     })
     .finally(cleanup);
   return { session, finished };
 }
 
-/** How long the end of a session waits for a recovery under way to log its outcome. */
+/** How long the end of a session waits for a recovery or a wait under way to log its outcome. */
 const SETTLE_MS = 10_000;
 
 /** What the watcher, recovery and the guard share about the session. */
@@ -135,6 +136,8 @@ interface RecoveryState {
   watcher: BlockWatcher | null;
   /** The recovery under way, settled when its outcome is logged. */
   running: Promise<void> | null;
+  /** A usage limit's wait under way, settled when it is logged. */
+  waiting: Promise<void> | null;
 }
 
 interface WatchOptions {
@@ -267,12 +270,14 @@ function watchForBlocks(options: WatchOptions): BlockWatcher | null {
     waitEnd?.abort('refused-again');
     const controller = new AbortController();
     waitEnd = controller;
-    void import('../recovery/wait.js')
-      .then(({ waitOutLimit }) => waitOutLimit(occurrence, control, { log, signal: controller.signal }))
+    const waiting: Promise<void> = import('../recovery/wait.js')
+      .then(async ({ waitOutLimit }) => void (await waitOutLimit(occurrence, control, { log, signal: controller.signal })))
       .catch((error: unknown) => warnings.warn(`the usage-limit wait failed inside claude-recover (${describeError(error)})`))
       .finally(() => {
         if (waitEnd === controller) waitEnd = null;
+        if (state.waiting === waiting) state.waiting = null;
       });
+    state.waiting = waiting;
   };
   watcher.on('occurrence', (occurrence) => {
     const plan = planFor(factsOf(occurrence));
