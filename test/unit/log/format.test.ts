@@ -251,3 +251,44 @@ describe('units', () => {
     expect([null, 999, 212_345, 1_050_000].map(formatTokens)).toEqual(['-', '999', '212k', '1.05M']);
   });
 });
+
+describe('the other kinds of block in log and stats', () => {
+  const base = { cwd: '/home/u/proj', claudeVersion: '2.1.332', channel: 'screen+transcript' as const, mode: 'terminal' as const };
+  const entries: LogEntry[] = [
+    { ...base, ts: '2025-03-11T09:00:00.000Z', type: 'detected', occurrence: 'u1', kind: 'usage-limit', variant: 'five-hour', reason: '5-hour limit', sessionId: 'eeee1111', resetsAt: '2025-03-11T11:00:00.000Z', resetSource: 'record', limit: '5-hour limit' },
+    { ts: '2025-03-11T11:01:40.000Z', type: 'waited', occurrence: 'u1', sessionId: 'eeee1111', waitedMs: 7_300_000, until: 'continued', by: 'claude' },
+    {
+      ...base,
+      ts: '2025-03-11T12:00:00.000Z',
+      type: 'detected',
+      occurrence: 'i1',
+      kind: 'image-refused',
+      variant: 'removed',
+      reason: 'healed',
+      sessionId: 'ffff1111',
+      image: { healed: true, again: false, refusal: 'x', images: [{ uuid: 'r1', index: 0, mediaType: 'image/png', base64Chars: 2150, width: 1950, height: 13 }] },
+    },
+    { ts: '2025-03-11T12:00:01.000Z', type: 'stood-aside', occurrence: 'i1', sessionId: 'ffff1111', reason: 'the CLI left the image out' },
+  ];
+  const now = new Date('2025-03-12T00:00:00Z');
+
+  it('names the kind, the wait and the image', () => {
+    const table = formatLogTable(joinOccurrences(entries), { utc: true, home: '/home/u', wide: true });
+    const rows = table.text.split('\n');
+    expect(rows[0]).toMatch(/^WHEN {14}KIND {9}CASE {2}TOKENS {2}CHANNEL {12}MODE {6}OUTCOME {6}TOOK {3}DETAIL/);
+    expect(rows[1]).toMatch(/^2025-03-11 09:00 {2}usage limit {2}- {5}- {7}screen\+transcript {2}terminal {2}waited {7}2h 1m {2}5-hour limit, resets 2025-03-11 11:00; continued \(claude\) +eeee1111/);
+    expect(rows[2]).toMatch(/^2025-03-11 12:00 {2}image {8}- {5}- {7}screen\+transcript {2}terminal {2}stood aside {2}- {6}healed by claude: image\/png 1950×13, 2\.1 KiB of base64 +ffff1111/);
+  });
+
+  it('counts them by kind, with how the waits ended and what became of the images', () => {
+    const stats = computeStats(entries, { now, utc: true });
+    expect(stats.byKind).toEqual({ 'credits-1m': 0, 'usage-limit': 1, 'image-refused': 1 });
+    expect(stats.usageLimits).toEqual({ continued: 1, ended: 0, passed: 0, medianWaitMs: 7_300_000, longestWaitMs: 7_300_000 });
+    expect(stats.images).toEqual({ healedByClaude: 1, removed: 0, left: 0 });
+    const text = formatStats(stats, { utc: true, width: 120 });
+    expect(text).toContain('2 occurrences in the whole log: 1 usage limit, 1 image');
+    expect(text).toContain('Usage limits: 1 (1 continued, 0 ended while waiting, 0 passed through; waited median 2h 1m, longest 2h 1m)');
+    expect(text).toContain('Refused images: 1 (1 healed by claude, 0 removed by claude-recover, 0 left as they were)');
+    expect(text).not.toContain('case A');
+  });
+});
