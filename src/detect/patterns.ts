@@ -1,14 +1,10 @@
 // The registry's wordings compiled for one session (the config's extra patterns go to the 1M
-// gate), and the gate's helpers the headless recognizer and the classifier use. The wordings
-// themselves are data in src/blocks/.
+// gate). The wordings themselves are data in src/blocks/.
 import { BLOCKS, type BlockSpec } from '../blocks/index.js';
-import { CREDITS_1M, gateVariant } from '../blocks/credits-1m.js';
-import { mentions, type CompiledWording } from '../blocks/wordings.js';
+import { CREDITS_1M } from '../blocks/credits-1m.js';
+import type { CompiledWording } from '../blocks/wordings.js';
 
-export { API_ERROR_ANCHOR as ANCHOR, API_ERROR_LEAD_INS as LEAD_INS, COMPACTION_LEAD_INS, TURN_MARKERS } from '../blocks/cli.js';
-export { GATE_WORDINGS as GATE_PATTERNS } from '../blocks/credits-1m.js';
-export { fuzzySource, matchBody } from '../blocks/wordings.js';
-export type { Wording as GatePattern } from '../blocks/types.js';
+export { TURN_MARKERS } from '../blocks/cli.js';
 
 /** A wording compiled for matching (see src/blocks/wordings.ts). */
 export type CompiledPattern = CompiledWording;
@@ -23,7 +19,7 @@ export interface KindWordings {
 export function compileBlocks(extraPatterns: readonly string[] = []): { kinds: KindWordings[]; invalid: string[] } {
   const invalid: string[] = [];
   const kinds = BLOCKS.map((spec) => {
-    const compiled = spec.compile(spec.kind === 'credits-1m' ? extraPatterns : []);
+    const compiled = spec.compile(extraPatterns);
     invalid.push(...compiled.invalid);
     return { spec, wordings: compiled.wordings };
   });
@@ -34,17 +30,4 @@ export function compileBlocks(extraPatterns: readonly string[] = []): { kinds: K
 export function compilePatterns(extraPatterns: readonly string[] = []): { patterns: CompiledPattern[]; invalid: string[] } {
   const { wordings, invalid } = CREDITS_1M.compile(extraPatterns);
   return { patterns: wordings, invalid };
-}
-
-/**
- * The gate's variant of a message text as the CLI stores it in the transcript (`API Error: …`,
- * or `Error during compaction: API Error: …`), or null. Only the first 4 KiB are looked at.
- */
-export function matchMessageText(text: string, patterns: readonly CompiledPattern[]): string | null {
-  return gateVariant(text, patterns);
-}
-
-/** True when the text carries the gate's words anywhere, rendered by the CLI or not. */
-export function mentionsGate(text: string, patterns: readonly CompiledPattern[]): boolean {
-  return mentions(text, patterns);
 }
