@@ -31,7 +31,7 @@ export async function runScreenDetector(payloadFile) {
   if (!existsSync(SCREEN_MODULE)) return null;
   const { ScreenDetector } = await import(pathToFileURL(SCREEN_MODULE).href);
   if (typeof ScreenDetector !== 'function' || typeof ScreenDetector.prototype.push !== 'function') {
-    throw new Error('expected dist/detect/screen.js to export class ScreenDetector with push(text): GateMatch[]; got something else');
+    throw new Error('expected dist/detect/screen.js to export class ScreenDetector with push(text): BlockMatch[]; got something else');
   }
   const detector = new ScreenDetector();
   // The session's own decoder when built (dist/terminal/decode.js), else what it replaced.
@@ -153,7 +153,7 @@ function splitAtGates(file) {
  * mode 'spaced': the payload cut after each gate's line, a `sleep gapS` after every part,
  * confirmMs short (200 ms): every planted gate must give exactly one occurrence.
  * mode 'burst': the whole payload at once, then a sleep past the default confirmation
- * window (confirmMs null: the config's own): gates within one window merge (see GateWatcher),
+ * window (confirmMs null: the config's own): gates within one window merge (see BlockWatcher),
  * so 1 ≤ occurrences ≤ gates.
  *
  * Resolves { problem (byte check or exit), gates, detected, screen, warnings, recovery, variants, ms }.

@@ -48,7 +48,7 @@ function fakeTerminal() {
 
 /** The session with watcher and guard as shipped (detectOnly), and a function that feeds it one chunk. */
 async function shippedPath() {
-  const [{ InteractiveSession }, { GateWatcher }, { attachGuard }, { DEFAULT_CONFIG }] = await Promise.all([
+  const [{ InteractiveSession }, { BlockWatcher }, { attachGuard }, { DEFAULT_CONFIG }] = await Promise.all([
     dist('terminal/session.js'),
     dist('detect/watcher.js'),
     dist('guard/attach.js'),
@@ -64,7 +64,7 @@ async function shippedPath() {
   const session = new InteractiveSession({ pty, claudePath: '/bin/cat', cwd: process.cwd(), env, terminal: fakeTerminal(), warn });
   const guard = attachGuard({ session, config, log, cwd: process.cwd(), env, sessionId: () => null, recovering: () => false, warn });
   session.start([]);
-  const watcher = new GateWatcher({ cwd: process.cwd(), env, config, launchedAt: Date.now(), args: [], childPid: () => undefined, log });
+  const watcher = new BlockWatcher({ cwd: process.cwd(), env, config, launchedAt: Date.now(), args: [], childPid: () => undefined, log });
   session.subscribe((text) => watcher.onOutput(text));
   const term = pty.terms[0];
   return {

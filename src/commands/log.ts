@@ -1,4 +1,4 @@
-// `claude-recover log`: the logged gate occurrences as a table (or JSON).
+// `claude-recover log`: the logged occurrences of every kind of block as a table (or JSON).
 import type { Command } from 'commander';
 import { ExitCode, UserError } from '../errors.js';
 import { eventsFile, readLog } from '../log/sink.js';
@@ -21,16 +21,18 @@ Examples:
   $ claude-recover log --since 2025-01-31 --limit 0
   $ claude-recover log --json | jq '.[] | select(.outcome == "gave-up")'
 
-Each row is one time the credits gate was seen, with its outcome: "recovered" (and the
-step that made it work), "gave up" (and why), or "unresolved" (claude-recover was stopped
-before it could finish). The table fits the terminal: on a narrow one the least
-important columns are left out (--wide shows them all). --json prints every matching
-occurrence with its steps, unless --limit is given.`;
+Each row is one block claude-recover saw, its KIND: the 1M-context credits gate
+("gate"), a plan's usage limit, or an image the API refused. OUTCOME: "recovered" (and
+the step that made it work), "gave up" (and why), "waited" (a usage limit: how long,
+and how the session went on), "stood aside" (claude healed it, or may still), or
+"unresolved" (claude-recover was stopped before it could finish). The table fits the
+terminal: on a narrow one the least important columns are left out (--wide shows them
+all). --json prints every matching occurrence with its steps, unless --limit is given.`;
 
 export function register(program: Command): void {
   program
     .command('log')
-    .description('show the logged gate occurrences: when, which case, the outcome and what worked')
+    .description('show the logged blocks: when, which kind and case, the outcome and what worked')
     .option('--since <when>', 'only since a date (2025-01-31) or a duration back from now (30m, 12h, 7d, 2w)')
     .option('--json', 'print the occurrences as a JSON array (all of them unless --limit is given)')
     .option('--limit <n>', `show the most recent N occurrences, 0 for all (default: ${DEFAULT_ROWS} in the table)`)
@@ -61,7 +63,7 @@ async function runLog(options: LogOptions, env: NodeJS.ProcessEnv): Promise<void
   if (options.json) {
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
   } else if (all.length === 0) {
-    process.stdout.write(`No gate occurrences logged${options.since ? ` since ${options.since}` : ''} (log: ${tilde(eventsFile(env), env)}).\n`);
+    process.stdout.write(`No occurrences logged${options.since ? ` since ${options.since}` : ''} (log: ${tilde(eventsFile(env), env)}).\n`);
   } else {
     const width = terminalColumns(process.stdout, env);
     const table = formatLogTable(shown, { home: env.HOME, width, wide: options.wide, tones: tonesFor(process.stdout, env) });

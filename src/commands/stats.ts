@@ -16,9 +16,10 @@ Examples:
   $ claude-recover stats --since 30d
   $ claude-recover stats --since 2025-01-01 --json
 
-Counts gate occurrences by case (A: compaction can recover it, B/C: it cannot) and by
-outcome, which recovery step worked how often, the median and worst time to recover,
-and what the context guard did. "Blocks avoided" counts guard episodes (near-misses and
+Counts occurrences by kind of block; the 1M gate's by case (A: compaction can recover it,
+B/C: it cannot) and by outcome, which recovery step worked how often, the median and
+worst time to recover; how usage-limit waits ended and how long they were; refused
+images healed by claude or removed by claude-recover; and what the context guard did. "Blocks avoided" counts guard episodes (near-misses and
 auto-compacts in one session less than an hour apart) that were not followed by a gate
 in that session within the next hour. The chart shows occurrences per day, up to the
 last 31 days.`;
@@ -26,7 +27,7 @@ last 31 days.`;
 export function register(program: Command): void {
   program
     .command('stats')
-    .description('summarize the log: occurrences by case and outcome, what worked, recovery times, a per-day chart')
+    .description('summarize the log: occurrences by kind, case and outcome, what worked, recovery and wait times, a per-day chart')
     .option('--since <when>', 'only since a date (2025-01-31) or a duration back from now (30m, 12h, 7d, 2w)')
     .option('--json', 'print the numbers as JSON')
     .option('--wide', 'every column, however narrow the terminal')

@@ -46,6 +46,22 @@ export interface Config {
     /** The transcript backups together stay under this size (oldest removed first; the newest is always kept). */
     maxBytes: number;
   };
+  usageLimit: {
+    /**
+     * Headless runs (`-p`, stream-json): wait until the limit resets (plus the margin), sending
+     * nothing, then run the same request again in the same session. Off: the failure passes
+     * through as the CLI gives it.
+     */
+    wait: boolean;
+    /** Added to the reset time before the request runs again. */
+    marginSeconds: number;
+    /** Never wait longer than this in all (a limit further away passes through at once). */
+    maxWaitMinutes: number;
+    /** In a terminal: the countdown to the reset in the title while the session waits. */
+    title: boolean;
+    /** In a terminal: a bell when the reset passes on a CLI that does not continue by itself (only if the terminal is not focused, or it is not known). */
+    bell: boolean;
+  };
   guard: {
     enabled: boolean;
     /** Show the context size in the terminal title past this fraction of the window. */
@@ -75,6 +91,7 @@ export const DEFAULT_CONFIG: Config = {
   detectOnly: false,
   log: { maxBytes: 5 * 1024 * 1024, keep: 3 },
   backups: { maxBytes: 500 * 1024 * 1024 },
+  usageLimit: { wait: false, marginSeconds: 30, maxWaitMinutes: 300, title: true, bell: true },
   guard: {
     enabled: true,
     titleRatio: 0.7,

@@ -39,6 +39,8 @@ export interface MockRequest {
   lastUserText: string;
   /** The parsed JSON body, kept only with the recordBodies option. */
   body?: unknown;
+  /** When it arrived (epoch ms). */
+  at: number;
 }
 
 /** What a reply callback is given. */
@@ -107,6 +109,51 @@ export interface MockApiOptions {
   gateDelayMs?: number;
   /** Milliseconds before an accepted compaction is answered (a real one takes a while). Default 0. */
   compactionDelayMs?: number;
+  /**
+   * A claude.ai plan's usage limit (the unified rate limiter): every Messages request is
+   * refused with its 429 until the last reset has passed. Null or unset: no limit.
+   */
+  usageLimit?: UsageLimit | null;
+  /** The API refusing images in a request with a 400 (see ImageRefusal). Null or unset: every image is accepted. */
+  imageRefusal?: ImageRefusal | null;
+}
+
+/** Which limit a usage-limit 429 names (`anthropic-ratelimit-unified-representative-claim`). */
+export type UsageClaim = 'five_hour' | 'seven_day' | 'seven_day_opus' | 'seven_day_sonnet';
+
+/** See MockApiOptions.usageLimit. */
+export interface UsageLimit {
+  claim: UsageClaim;
+  /**
+   * Epoch seconds of the resets, ascending: a request before the first is refused naming the
+   * first; one between two resets is refused naming the next (the limit hit again right after
+   * a reset); after the last, requests are answered.
+   */
+  resetsAt: number[];
+  /** `anthropic-ratelimit-unified-overage-status`. Default `rejected` (no usage credits to fall back on). */
+  overageStatus?: 'rejected' | 'allowed';
+}
+
+/** The wordings of the API's image refusals (400 invalid_request_error). */
+export type ImageRefusalWording =
+  /** `At least one of the image dimensions exceed max allowed size: 8000 pixels`. */
+  | 'dimensions'
+  /** `… max allowed size for many-image requests: 2000 pixels`. */
+  | 'many-image'
+  /** `Could not process image`. */
+  | 'unprocessable'
+  /** A wording the CLI does not recognise as an image refusal. */
+  | 'unrecognised';
+
+/**
+ * Images the API refuses: any image block (in a prompt or a tool result) whose PNG header
+ * says it is wider or taller than `maxPixels` (default: the wording's own limit, 8000 or 2000)
+ * makes the whole request fail with the wording's 400, naming where the first one is
+ * (`messages.<i>.content.<j>…`). Other images are accepted.
+ */
+export interface ImageRefusal {
+  wording: ImageRefusalWording;
+  maxPixels?: number;
 }
 
 export interface MockApi {
@@ -314,14 +361,17 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       contextTokens: tokens,
       status: 200,
       lastUserText,
+      at: Date.now(),
     };
     if (options.recordBodies === true) entry.body = body;
     requests.push(entry);
     const requestId = `req_mock${String(++counter).padStart(6, '0')}`;
 
+    /** After a usage limit's last reset, answers say the account is allowed again (the CLI reads them). */
+    const allowed = options.usageLimit ? ALLOWED_HEADERS : {};
     const sendJson = (status: number, value: unknown, headers: Record<string, string> = {}): void => {
       entry.status = status;
-      res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', 'request-id': requestId, ...(status === 200 ? allowed : {}), ...headers });
       res.end(JSON.stringify(value));
     };
 
@@ -337,6 +387,24 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
         return;
       }
       sendJson(404, { type: 'error', error: { type: 'not_found_error', message: `mock: no route for ${method} ${path}` } });
+      return;
+    }
+
+    // A usage limit refuses every request of the account, whatever it is for.
+    const limit = options.usageLimit ?? null;
+    const nowSeconds = Date.now() / 1000;
+    const reset = limit === null ? undefined : limit.resetsAt.find((at) => at > nowSeconds);
+    if (limit !== null && reset !== undefined) {
+      sendJson(429, {
+        type: 'error',
+        error: { type: 'rate_limit_error', message: USAGE_LIMIT_MESSAGE },
+        request_id: requestId,
+      }, usageLimitHeaders(limit, reset));
+      return;
+    }
+    const refusal = options.imageRefusal ? imageRefusalMessage(messages, options.imageRefusal) : null;
+    if (refusal !== null) {
+      sendJson(400, { type: 'error', error: { type: 'invalid_request_error', message: refusal }, request_id: requestId });
       return;
     }
 
@@ -433,6 +501,7 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
 
     entry.status = 200;
     res.writeHead(200, {
+      ...allowed,
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache',
       connection: 'keep-alive',
@@ -516,6 +585,95 @@ export async function startMockApi(initial: MockApiOptions = {}): Promise<MockAp
       });
     },
   };
+}
+
+/** The body's message of a usage-limit 429 (the real API's). */
+export const USAGE_LIMIT_MESSAGE = "This request would exceed your account's rate limit. Please try again later.";
+
+/** The headers of a 429 from the unified rate limiter: refused by `claim` until `reset` (epoch s). */
+export function usageLimitHeaders(limit: UsageLimit, reset: number): Record<string, string> {
+  const fiveHour = limit.claim === 'five_hour';
+  const now = Math.floor(Date.now() / 1000);
+  const resetText = String(Math.floor(reset));
+  return {
+    'anthropic-ratelimit-unified-status': 'rejected',
+    'anthropic-ratelimit-unified-reset': resetText,
+    'anthropic-ratelimit-unified-representative-claim': limit.claim,
+    'anthropic-ratelimit-unified-5h-status': fiveHour ? 'rejected' : 'allowed',
+    'anthropic-ratelimit-unified-5h-reset': fiveHour ? resetText : String(now + 5 * 3600),
+    'anthropic-ratelimit-unified-5h-utilization': fiveHour ? '1.0' : '0.4',
+    'anthropic-ratelimit-unified-7d-status': fiveHour ? 'allowed' : 'rejected',
+    'anthropic-ratelimit-unified-7d-reset': fiveHour ? String(now + 7 * 86400) : resetText,
+    'anthropic-ratelimit-unified-7d-utilization': fiveHour ? '0.6' : '1.0',
+    'anthropic-ratelimit-unified-overage-status': limit.overageStatus ?? 'rejected',
+    'anthropic-ratelimit-unified-overage-disabled-reason': 'out_of_credits',
+    'anthropic-ratelimit-unified-fallback-percentage': '0.5',
+  };
+}
+
+/** Sent with every answer while a usage limit is configured and none is in force. */
+const ALLOWED_HEADERS: Record<string, string> = {
+  'anthropic-ratelimit-unified-status': 'allowed',
+  'anthropic-ratelimit-unified-5h-status': 'allowed',
+  'anthropic-ratelimit-unified-5h-utilization': '0.1',
+  'anthropic-ratelimit-unified-7d-status': 'allowed',
+  'anthropic-ratelimit-unified-7d-utilization': '0.1',
+};
+
+/** The limit each image wording states. */
+const WORDING_PIXELS: Record<ImageRefusalWording, number> = { dimensions: 8000, 'many-image': 2000, unprocessable: 8000, unrecognised: 8000 };
+
+/** The 400's message for the first refused image of a request (null: none refused). */
+export function imageRefusalMessage(messages: readonly Message[], refusal: ImageRefusal): string | null {
+  const max = refusal.maxPixels ?? WORDING_PIXELS[refusal.wording];
+  const at = refusedImagePath(messages, max);
+  if (at === null) return null;
+  switch (refusal.wording) {
+    case 'dimensions':
+      return `${at}.image.source.base64.data: At least one of the image dimensions exceed max allowed size: ${max} pixels`;
+    case 'many-image':
+      return `${at}.image.source.base64.data: At least one of the image dimensions exceed max allowed size for many-image requests: ${max} pixels`;
+    case 'unprocessable':
+      return 'Could not process image';
+    case 'unrecognised':
+      return `${at}.image.source.base64.data: The image was declined by the media screening service`;
+  }
+}
+
+/** `messages.<i>.content.<j>[.content.<k>]` of the first image over `max` pixels, or null. */
+function refusedImagePath(messages: readonly Message[], max: number): string | null {
+  for (let i = 0; i < messages.length; i++) {
+    const content = (messages[i] as Message).content;
+    if (!Array.isArray(content)) continue;
+    for (let j = 0; j < content.length; j++) {
+      const block = content[j] as Record<string, unknown> | null;
+      if (block === null || typeof block !== 'object') continue;
+      if (block.type === 'image' && tooLarge(block, max)) return `messages.${i}.content.${j}`;
+      if (block.type === 'tool_result' && Array.isArray(block.content)) {
+        const inner = block.content as unknown[];
+        for (let k = 0; k < inner.length; k++) {
+          const nested = inner[k] as Record<string, unknown> | null;
+          if (nested !== null && typeof nested === 'object' && nested.type === 'image' && tooLarge(nested, max)) return `messages.${i}.content.${j}.content.${k}`;
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/** Whether an image block's PNG header gives a side longer than `max` pixels. */
+function tooLarge(block: Record<string, unknown>, max: number): boolean {
+  const size = pngSize(block);
+  return size !== null && Math.max(size.width, size.height) > max;
+}
+
+/** Width and height from a base64 PNG's IHDR, or null for anything else. */
+export function pngSize(block: Record<string, unknown>): { width: number; height: number } | null {
+  const source = block.source as Record<string, unknown> | undefined;
+  if (source?.type !== 'base64' || typeof source.data !== 'string') return null;
+  const head = Buffer.from(source.data.slice(0, 64), 'base64');
+  if (head.length < 24 || head.readUInt32BE(0) !== 0x89504e47) return null;
+  return { width: head.readUInt32BE(16), height: head.readUInt32BE(20) };
 }
 
 function splitText(text: string): string[] {

@@ -1,10 +1,11 @@
-// Which transcript records carry the gate, and case A / B / C from the transcript: the
-// figures behind the decision come back with it, for the log.
+// Case A / B / C of the 1M gate from the transcript (which records carry it is the gate's
+// entry in src/blocks/): the figures behind the decision come back with it, for the log.
+import { CREDITS_1M } from '../blocks/credits-1m.js';
+import type { RecordKind, RecordMention } from '../blocks/types.js';
 import type { Config } from '../config/types.js';
 import type { GateCase } from '../log/types.js';
 import {
   countImages,
-  hasToolResult,
   isCompactBoundary,
   isMainAssistantReply,
   parseRecord,
@@ -14,7 +15,7 @@ import {
   type TranscriptRecord,
 } from '../transcript/records.js';
 import { scanBackward } from '../transcript/tail.js';
-import { matchMessageText, mentionsGate, type CompiledPattern } from './patterns.js';
+import type { CompiledPattern } from './patterns.js';
 
 /**
  * Where the gate's words were found in a record:
@@ -22,51 +23,16 @@ import { matchMessageText, mentionsGate, type CompiledPattern } from './patterns
  * - `sidechain-error`: the same error, but of a subagent;
  * - `tool-result`, `user-text`, `assistant-text`, `other`: the words as conversation content.
  */
-export type GateRecordKind = 'main-error' | 'sidechain-error' | 'tool-result' | 'user-text' | 'assistant-text' | 'other';
-
-/** The `apiError` value 2.1.274+ writes on the gate's record. */
-const GATE_API_ERROR = 'long_context_credits_required';
-
-/** Raw-line prefilter: no JSON is parsed unless one of the cores (or the apiError tag) is in the line. */
-const RAW_CORE = /required(?:\s|\\[nt])+for(?:\s|\\[nt])+(?:1M|long)(?:\s|\\[nt])+context|long_context_credits_required/i;
+export type GateRecordKind = RecordKind;
 
 /** Cheap test on a raw transcript line: may it mention the gate? */
 export function lineMayMentionGate(line: string, patterns: readonly CompiledPattern[]): boolean {
-  if (RAW_CORE.test(line)) return true;
-  return patterns.some((pattern) => pattern.variant.startsWith('custom-') && pattern.mention.test(line));
+  return CREDITS_1M.lineMayCarry(line, patterns);
 }
 
 /** How a record carries the gate, with the variant of the wording when it is an error record; null when it does not. */
-export function gateMention(record: TranscriptRecord, patterns: readonly CompiledPattern[]): { kind: GateRecordKind; variant: string } | null {
-  const texts = recordTexts(record);
-  const errorText = record.isApiErrorMessage === true ? texts.map((text) => matchMessageText(text, patterns)).find((variant) => variant !== null) ?? null : null;
-  if (record.type === 'assistant' && record.isApiErrorMessage === true) {
-    const tagged = record.apiError === GATE_API_ERROR;
-    const inDetails = typeof record.errorDetails === 'string' && mentionsGate(record.errorDetails, patterns);
-    if (errorText !== null || tagged || inDetails) {
-      const variant = errorText ?? (tagged ? `api-error:${GATE_API_ERROR}` : 'error-details');
-      return { kind: record.isSidechain === true ? 'sidechain-error' : 'main-error', variant };
-    }
-  }
-  const mentioned = texts.some((text) => mentionsGate(text, patterns));
-  if (!mentioned) return null;
-  if (record.isSidechain === true) return { kind: 'other', variant: 'sidechain-text' };
-  if (record.type === 'user') {
-    if (hasToolResult(record)) return { kind: 'tool-result', variant: 'tool-result' };
-    // The CLI's own output of a slash command (`/compact` failing on the gate) is written as a user line.
-    const stderr = texts.find((text) => text.trimStart().startsWith('<local-command-stderr>'));
-    const variant = stderr === undefined ? null : matchMessageText(stderr, patterns);
-    if (variant !== null) return { kind: 'main-error', variant };
-    return { kind: 'user-text', variant: 'user-text' };
-  }
-  if (record.type === 'system') {
-    // A compaction that failed on the gate, reported by the CLI as a system line.
-    const variant = texts.map((text) => matchMessageText(text, patterns)).find((found) => found !== null) ?? matchMessageText(String(record.content ?? ''), patterns);
-    if (variant != null && variant.startsWith('compaction:')) return { kind: 'main-error', variant };
-    return { kind: 'other', variant: 'system-text' };
-  }
-  if (record.type === 'assistant') return { kind: 'assistant-text', variant: 'assistant-text' };
-  return { kind: 'other', variant: `${record.type ?? 'untyped'}-text` };
+export function gateMention(record: TranscriptRecord, patterns: readonly CompiledPattern[]): RecordMention | null {
+  return CREDITS_1M.mention(record, patterns);
 }
 
 /** What the transcript says about the context at the time of the gate. */

@@ -1,13 +1,20 @@
-// The screen channel: a pure streaming detector fed the decoded PTY output, which reports
-// the CLI's own rendering of the gate error. No timers, no I/O, bounded memory.
+// The screen channel: a pure streaming detector fed the PTY output, which reports the CLI's
+// own rendering of a block (every kind of the registry in src/blocks/). No timers, no I/O,
+// bounded memory.
+import type { BlockKind } from '../blocks/index.js';
+import { API_ERROR_ANCHOR as ANCHOR, API_ERROR_LEAD_INS as LEAD_INS, COMPACTION_LEAD_INS, RESPONSE_GUTTER, TURN_MARKERS } from '../blocks/cli.js';
+import { matchBody } from '../blocks/wordings.js';
 import { Utf8Stream } from '../terminal/decode.js';
-import { ANCHOR, COMPACTION_LEAD_INS, LEAD_INS, TURN_MARKERS, compilePatterns, matchBody, type CompiledPattern } from './patterns.js';
+import { compileBlocks, type KindWordings } from './patterns.js';
 import { normalizeScreenText } from './normalize.js';
 
-/** One rendering of the gate error on screen. */
-export interface GateMatch {
-  /** Which wording, e.g. `usage-credits-1m`, `compaction:usage-credits-1m`, `custom-1`. */
+/** One rendering of a block on screen. */
+export interface BlockMatch {
+  kind: BlockKind;
+  /** Which wording, e.g. `usage-credits-1m`, `compaction:usage-credits-1m`, `custom-1`, `five-hour`. */
   variant: string;
+  /** The message as far as it was drawn (normalized, at most MAX_BODY characters): what a caller without the transcript reads the facts from. */
+  body: string;
   /**
    * True when this is a redraw of an error already reported: no request was seen on screen
    * since the last reported match (or since construction / `rebase()`). A caller counting
@@ -16,16 +23,18 @@ export interface GateMatch {
    */
   repaint: boolean;
   /**
-   * Offset of the match's `Error:` in the stream: characters pushed since construction; with
-   * pushBytes, stretches that were skipped undecoded count in bytes.
+   * Offset of the match's anchor (`Error:`, `You'`) in the stream: characters pushed since
+   * construction; with pushBytes, stretches that were skipped undecoded count in bytes.
    */
   offset: number;
 }
 
+
 export interface ScreenDetectorOptions {
   /**
-   * `claude -p` output: no TUI, so no redraws and no busy footer; every match is new, and
-   * `API Error:` at the start of a line counts as the CLI's rendering.
+   * `claude -p` output: no TUI, so no redraws and no busy footer; every match is new, and a
+   * message at the start of a line (`API Error: …`, `You've hit your …`) counts as the CLI's
+   * rendering.
    */
   print?: boolean;
 }
@@ -45,48 +54,90 @@ const GAP = String.raw`[\s\x00]{0,3}[:·]?[\s\x00]{0,3}`;
 const LEAD_IN = new RegExp(`(?:${LEAD_INS.map(leadSource).join('|')})${GAP}${API}`);
 const COMPACTION_LEAD_IN = new RegExp(`(?:${COMPACTION_LEAD_INS.map(leadSource).join('|')})${GAP}${API}`);
 const LINE_START_LEAD_IN = new RegExp(String.raw`(?:^|\n)${API}`);
+/** The response gutter right before the anchor (`⎿  You've hit your …`). */
+const RESPONSE_LEAD_IN = new RegExp(`${leadSource(RESPONSE_GUTTER)}[\\s\\x00]{0,4}$`);
+const LINE_START = /(?:^|\n)$/;
 
-type Verdict = { kind: 'match'; variant: string } | { kind: 'pending' } | { kind: 'no' };
+type Verdict = { kind: 'match'; block: BlockKind; variant: string; body: string } | { kind: 'pending' } | { kind: 'no' };
 
 /**
- * Streaming detector of the gate error as the CLI renders it.
+ * A word the detector searches the raw output for, and the kinds drawn with it: `Error:` (of
+ * `API Error:`) for the `api-error` renderings, each `response` rendering's own start.
+ */
+interface Anchor {
+  text: string;
+  bytes: Buffer;
+  rendering: 'api-error' | 'response';
+  kinds: KindWordings[];
+}
+
+/** An anchor found in the stream: where (absolute offset) and which. */
+interface Found {
+  at: number;
+  anchor: Anchor;
+}
+
+/** The anchors of every kind of the registry, the `api-error` one first. */
+function anchorsOf(kinds: readonly KindWordings[]): Anchor[] {
+  const anchors: Anchor[] = [{ text: ANCHOR, bytes: Buffer.from(ANCHOR), rendering: 'api-error', kinds: [] }];
+  for (const kind of kinds) {
+    const { rendering, anchor } = kind.spec.screen;
+    if (rendering === 'api-error') (anchors[0] as Anchor).kinds.push(kind);
+    else if (anchor !== undefined) {
+      const same = anchors.find((each) => each.text === anchor);
+      if (same) same.kinds.push(kind);
+      else anchors.push({ text: anchor, bytes: Buffer.from(anchor), rendering, kinds: [kind] });
+    }
+  }
+  return anchors;
+}
+
+/** The anchors other than `Error:` (its search is special: broken forms, the `API` prefilter). */
+const others = (anchors: readonly Anchor[]): Anchor[] => anchors.filter((anchor) => anchor.rendering !== 'api-error');
+
+/**
+ * Streaming detector of the blocks the CLI renders (the kinds of src/blocks/).
  *
- * How it stays cheap: each chunk is searched (`indexOf`) for `Error:`, a word every
- * rendering has unbroken, with a trace of `API` in the 64 characters before it (see
- * hasCandidate); only around such an anchor is a window normalized
+ * How it stays cheap: each chunk is searched (`indexOf`) for the anchors, words every
+ * rendering has unbroken: `Error:` (of `API Error:`, with a trace of `API` in the 64
+ * characters before it, see hasCandidate) and each `response` kind's start (`You'` of
+ * `You've hit your …`); only around such an anchor is a window normalized
  * (`normalizeScreenText`) and matched. The window is `LOOKBACK` raw characters before the
- * anchor (the lead-in: `●`/`⏺`/`⎿`/`Error during compaction:` then `API`) and up to
- * `LOOKAHEAD` after it (the core); an anchor whose core is not drawn yet stays pending
- * across chunks until the core arrives or the lookahead is exhausted. Memory is a tail of
- * at most LOOKBACK + LOOKAHEAD + one chunk.
+ * anchor (the lead-in: `●`/`⏺`/`⎿`/`Error during compaction:` then `API`, or the `⎿`
+ * gutter) and up to `LOOKAHEAD` after it (the message); an anchor whose message is not drawn
+ * yet stays pending across chunks until it arrives or the lookahead is exhausted. The
+ * message is matched against the wordings of each kind drawn with that anchor, in registry
+ * order. Memory is a tail of at most LOOKBACK + LOOKAHEAD + one chunk.
  *
- * One event per occurrence: the gate needs a request, and a request shows the busy footer
+ * One event per occurrence: a block needs a request, and a request shows the busy footer
  * (`esc to interrupt`) or `Compacting conversation…` on screen (matched as fragments, see
  * TURN_MARKERS: real renderers draw them word by word or with cells skipped). A match is
  * new when such a marker was drawn since the last new match; otherwise it is a repaint (the TUI redrawing
  * the same conversation on a resize, a scroll, `ctrl+o`, or a `--resume` that replays old
  * errors) and is returned with `repaint: true`. The detector starts, and `rebase()` puts it
  * back, in the state "nothing new until a request is seen". The transcript stays the
- * authority: see GateWatcher.
+ * authority: see BlockWatcher.
  *
  * Bytes (pushBytes, what the session feeds): most chunks of TUI output hold no `E` followed
- * by `r` or a cursor move (every anchor, whole or broken, starts so) and, once armed, need
- * no marker either. Such a chunk is not decoded at all: its bytes are only kept as the raw
- * tail. The first chunk that may matter is decoded together with that tail (enough bytes for
- * LOOKBACK characters), and decoding goes on while anchors are pending. The answers are the
- * ones push() gives on the decoded stream.
+ * by `r` or a cursor move (every `Error:`, whole or broken, starts so), no other anchor and,
+ * once armed, need no marker either. Such a chunk is not decoded at all: its bytes are only
+ * kept as the raw tail. The first chunk that may matter is decoded together with that tail
+ * (enough bytes for LOOKBACK characters), and decoding goes on while anchors are pending.
+ * The answers are the ones push() gives on the decoded stream.
  */
 export class ScreenDetector {
   /** Extra patterns from the config that are not valid regular expressions (skipped). */
   readonly invalidPatterns: readonly string[];
-  private readonly patterns: CompiledPattern[];
+  private readonly anchors: Anchor[];
+  /** The anchors searched by plain indexOf (all but `Error:`). */
+  private readonly plain: Anchor[];
   private readonly print: boolean;
   /** Characters pushed so far: the absolute offset of the end of the stream. */
   private pos = 0;
   /** The last raw characters of the stream: covers [pos - tail.length, pos). */
   private tail = '';
-  /** Absolute offsets of anchors whose core may still be drawn. */
-  private pending: number[] = [];
+  /** Anchors whose message may still be drawn, in stream order. */
+  private pending: Found[] = [];
   /** A request was seen on screen since the last new match. */
   private armed: boolean;
   /** Turn markers before this absolute offset have been looked at already. */
@@ -97,22 +148,24 @@ export class ScreenDetector {
   private decoder: Utf8Stream | null = null;
 
   constructor(extraPatterns: readonly string[] = [], options: ScreenDetectorOptions = {}) {
-    const { patterns, invalid } = compilePatterns(extraPatterns);
-    this.patterns = patterns;
+    const { kinds, invalid } = compileBlocks(extraPatterns);
+    this.anchors = anchorsOf(kinds);
+    this.plain = others(this.anchors);
     this.invalidPatterns = invalid;
     this.print = options.print === true;
     this.armed = this.print;
   }
 
   /** Feeds the next decoded chunk; returns the renderings completed by it, in stream order. */
-  push(chunk: string): GateMatch[] {
+  push(chunk: string): BlockMatch[] {
     if (chunk.length === 0) return [];
     const chunkAt = this.pos;
     const edge = this.edge(chunk);
     const hasAnchor =
       hasCandidate(chunk) ||
       edge.text.indexOf(ANCHOR) !== -1 ||
-      findBroken(this.tail.slice(-BROKEN_ANCHOR_MAX) + chunk.slice(0, BROKEN_ANCHOR_MAX), 0, Math.min(this.tail.length, BROKEN_ANCHOR_MAX)).length > 0;
+      findBroken(this.tail.slice(-BROKEN_ANCHOR_MAX) + chunk.slice(0, BROKEN_ANCHOR_MAX), 0, Math.min(this.tail.length, BROKEN_ANCHOR_MAX)).length > 0 ||
+      this.plain.some((anchor) => chunk.indexOf(anchor.text) !== -1 || edge.text.indexOf(anchor.text) !== -1);
     if (!hasAnchor && this.pending.length === 0) {
       if (!this.armed && !this.print && this.hasMarker(chunk, edge.text)) this.armed = true;
       this.advance(chunk);
@@ -124,16 +177,20 @@ export class ScreenDetector {
     const base = chunkAt - this.tail.length;
     this.pos += chunk.length;
     const chunkStart = chunkAt - base;
-    const found = [
-      ...findAll(text, ANCHOR, Math.max(0, chunkStart - (ANCHOR.length - 1))),
-      ...findBroken(text, Math.max(0, chunkStart - BROKEN_ANCHOR_MAX), chunkStart),
-    ].sort((a, b) => a - b);
-    const anchors = [...this.pending, ...found.map((at) => at + base).filter((at) => !this.pending.includes(at))];
+    const api = this.anchors[0] as Anchor;
+    const found: Found[] = [
+      ...findAll(text, ANCHOR, Math.max(0, chunkStart - (ANCHOR.length - 1))).map((at) => ({ at, anchor: api })),
+      ...findBroken(text, Math.max(0, chunkStart - BROKEN_ANCHOR_MAX), chunkStart).map((at) => ({ at, anchor: api })),
+      ...this.plain.flatMap((anchor) => findAll(text, anchor.text, Math.max(0, chunkStart - (anchor.text.length - 1))).map((at) => ({ at, anchor }))),
+    ].sort((a, b) => a.at - b.at);
+    const fresh = found.map(({ at, anchor }) => ({ at: at + base, anchor })).filter((one) => !this.pending.some((known) => known.at === one.at));
+    const anchors = [...this.pending, ...fresh];
     const markers = this.print ? [] : findMarkers(text, Math.max(0, this.markerFrom - base)).map((at) => at + base);
-    const matches: GateMatch[] = [];
-    const stillPending: number[] = [];
+    const matches: BlockMatch[] = [];
+    const stillPending: Found[] = [];
     let mi = 0;
-    for (const at of anchors) {
+    for (const one of anchors) {
+      const { at } = one;
       // Markers drawn before this anchor arm it; none are consumed past a pending anchor, whose verdict is not known yet.
       if (stillPending.length === 0) {
         while (mi < markers.length && (markers[mi] as number) < at) {
@@ -141,10 +198,10 @@ export class ScreenDetector {
           mi++;
         }
       }
-      const verdict = this.judge(text, base, at);
-      if (verdict.kind === 'pending') stillPending.push(at);
+      const verdict = this.judge(text, base, one);
+      if (verdict.kind === 'pending') stillPending.push(one);
       else if (verdict.kind === 'match') {
-        matches.push({ variant: verdict.variant, repaint: !this.armed, offset: at });
+        matches.push({ kind: verdict.block, variant: verdict.variant, body: verdict.body, repaint: !this.armed, offset: at });
         if (!this.print) this.armed = false;
         while (mi < markers.length && (markers[mi] as number) < at) mi++;
       }
@@ -153,10 +210,10 @@ export class ScreenDetector {
       if (mi < markers.length) this.armed = true;
       this.markerFrom = Math.max(0, this.pos - maxMarkerLength());
     } else {
-      this.markerFrom = stillPending[0] as number;
+      this.markerFrom = (stillPending[0] as Found).at;
     }
     this.pending = stillPending;
-    const keepFrom = Math.min(this.pos - LOOKBACK, stillPending.length > 0 ? (stillPending[0] as number) - LOOKBACK : Infinity, this.markerFrom);
+    const keepFrom = Math.min(this.pos - LOOKBACK, stillPending.length > 0 ? (stillPending[0] as Found).at - LOOKBACK : Infinity, this.markerFrom);
     this.tail = text.slice(Math.max(0, keepFrom - base));
     return matches;
   }
@@ -167,7 +224,7 @@ export class ScreenDetector {
    * Chunks are kept by reference for the raw tail: they must not be changed afterwards. Feed a
    * stream either this way or with push(), not both.
    */
-  pushBytes(chunk: Buffer): GateMatch[] {
+  pushBytes(chunk: Buffer): BlockMatch[] {
     if (chunk.length === 0) return [];
     if (this.pending.length === 0 && !this.mayMatter(chunk)) {
       // Skipped: the decoded stream has a gap here, the raw tail goes on.
@@ -194,12 +251,13 @@ export class ScreenDetector {
   }
 
   /**
-   * Whether a chunk may hold an anchor (whole or broken: `E` then `r` or ESC `[`) or, unarmed,
-   * a turn marker, in itself or across the split from the bytes before it. All of them are
-   * ASCII, so bytes stand for characters here.
+   * Whether a chunk may hold an anchor (`Error:` whole or broken: `E` then `r` or ESC `[`; the
+   * others whole) or, unarmed, a turn marker, in itself or across the split from the bytes
+   * before it. All of them are ASCII, so bytes stand for characters here.
    */
   private mayMatter(chunk: Buffer): boolean {
     if (holdsAnchorStart(chunk)) return true;
+    for (const anchor of this.plain) if (chunk.indexOf(anchor.bytes) !== -1) return true;
     const unarmed = !this.armed && !this.print;
     if (unarmed && holdsMarker(chunk)) return true;
     const tail = this.rawTail;
@@ -207,6 +265,7 @@ export class ScreenDetector {
     if (n === 0) return false;
     // An anchor cut by the split (`Erro` | `r:`, `E` ESC `[5` | `Cror:`): its `E` is among the last bytes before.
     if (tail.indexOf(BYTE_E, Math.max(0, n - BROKEN_ANCHOR_MAX)) !== -1) return true;
+    for (const anchor of this.plain) if (tail.indexOf(anchor.bytes[0] as number, Math.max(0, n - (anchor.bytes.length - 1))) !== -1) return true;
     return unarmed && markerAcross(tail, chunk);
   }
 
@@ -226,21 +285,25 @@ export class ScreenDetector {
     this.markerFrom = this.pos;
   }
 
-  /** Decides one anchor: the lead-in before it, the core after it. */
-  private judge(text: string, base: number, at: number): Verdict {
-    const rel = at - base;
+  /** Decides one anchor: the lead-in before it, the message after (or from) it. */
+  private judge(text: string, base: number, found: Found): Verdict {
+    const rel = found.at - base;
     const lookbackStart = Math.max(0, rel - LOOKBACK);
     let before = normalizeScreenText(text, lookbackStart, rel);
     if (this.print && base + lookbackStart === 0) before = `\n${before}`;
-    const compaction = COMPACTION_LEAD_IN.test(before);
-    if (!compaction && !LEAD_IN.test(before) && !(this.print && LINE_START_LEAD_IN.test(before))) {
-      return { kind: 'no' };
-    }
+    const api = found.anchor.rendering === 'api-error';
+    const compaction = api && COMPACTION_LEAD_IN.test(before);
+    const led = api
+      ? compaction || LEAD_IN.test(before) || (this.print && LINE_START_LEAD_IN.test(before))
+      : RESPONSE_LEAD_IN.test(before) || (this.print && LINE_START.test(before));
+    if (!led) return { kind: 'no' };
     const lookaheadEnd = Math.min(text.length, rel + LOOKAHEAD);
-    const after = normalizeScreenText(text, anchorEnd(text, rel), lookaheadEnd);
+    const after = normalizeScreenText(text, api ? anchorEnd(text, rel) : rel, lookaheadEnd);
     const body = after.trimStart().slice(0, MAX_BODY);
-    const variant = matchBody(body, this.patterns);
-    if (variant !== null) return { kind: 'match', variant: compaction ? `compaction:${variant}` : variant };
+    for (const { spec, wordings } of found.anchor.kinds) {
+      const variant = matchBody(body, wordings);
+      if (variant !== null) return { kind: 'match', block: spec.kind, variant: compaction ? `compaction:${variant}` : variant, body };
+    }
     return body.length < MAX_BODY && lookaheadEnd - rel < LOOKAHEAD ? { kind: 'pending' } : { kind: 'no' };
   }
 

@@ -1,9 +1,11 @@
 // The interactive session with everything on, shared by `run` and `recover`: the
-// transparent PTY session, the context guard, the gate watcher and recovery on occurrence,
-// and warnings held back while claude owns the screen.
+// transparent PTY session, the context guard, the block watcher and what each occurrence's
+// plan asks for (recovery, a wait shown in the title, an image removed, or nothing), and
+// warnings held back while claude owns the screen.
 import path from 'node:path';
 import type { Config } from '../config/types.js';
-import { GateWatcher } from '../detect/watcher.js';
+import { planFor, type BlockFacts } from '../blocks/index.js';
+import { BlockWatcher, type BlockOccurrence, type UsageLimitOccurrence } from '../detect/watcher.js';
 import { describeError } from '../errors.js';
 import { attachGuard, type AttachedGuard } from '../guard/attach.js';
 import type { LogSink } from '../log/types.js';
@@ -76,7 +78,7 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
   const onUncaught = (error: unknown): void => warn(`internal error, recovery may be off for this session: ${describeError(error)}`);
   process.on('uncaughtException', onUncaught);
   const launchedAt = Date.now();
-  const state: RecoveryState = { recovering: false, watcher: null, running: null };
+  const state: RecoveryState = { recovering: false, watcher: null, running: null, waiting: null };
   let guard: AttachedGuard | null = null;
   try {
     guard = attachGuard({
@@ -113,26 +115,29 @@ export function startInteractive(options: InteractiveOptions): InteractiveRun | 
   warnings.print = (line) => session.status.lines(line, 'warning');
   warnings.hold(true);
   sweepLeftoversLater(env, log);
-  state.watcher = watchForGate({ session, warnings, log, config, cwd, env, launchedAt, args, claudePath, state });
+  state.watcher = watchForBlocks({ session, warnings, log, config, cwd, env, launchedAt, args, claudePath, state });
   // A recovery under way finishes (its children stopped, its outcome logged) before the end.
   const finished = session.finished
     .then(async (status) => {
-      if (state.running !== null) await Promise.race([state.running, new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
+      const pending = [state.running, state.waiting].filter((each) => each !== null);
+      if (pending.length > 0) await Promise.race([Promise.all(pending), new Promise((resolve) => setTimeout(resolve, SETTLE_MS).unref())]);
       return status;
     })
     .finally(cleanup);
   return { session, finished };
 }
 
-/** How long the end of a session waits for a recovery under way to log its outcome. */
+/** How long the end of a session waits for a recovery or a wait under way to log its outcome. */
 const SETTLE_MS = 10_000;
 
 /** What the watcher, recovery and the guard share about the session. */
 interface RecoveryState {
   recovering: boolean;
-  watcher: GateWatcher | null;
+  watcher: BlockWatcher | null;
   /** The recovery under way, settled when its outcome is logged. */
   running: Promise<void> | null;
+  /** A usage limit's wait under way, settled when it is logged. */
+  waiting: Promise<void> | null;
 }
 
 interface WatchOptions {
@@ -148,25 +153,55 @@ interface WatchOptions {
   claudePath: string;
 }
 
+/** What the registry's plan is decided from. */
+function factsOf(occurrence: BlockOccurrence): BlockFacts {
+  switch (occurrence.kind) {
+    case 'credits-1m':
+      return { kind: 'credits-1m', case: occurrence.case };
+    case 'usage-limit':
+      return occurrence;
+    case 'image-refused':
+      return occurrence;
+  }
+}
+
+/** Why claude-recover let a block be (the `stood-aside` entry). */
+function standAsideReason(occurrence: BlockOccurrence, detectOnly: boolean): string {
+  if (detectOnly) return 'detectOnly: logged, nothing done';
+  if (occurrence.kind === 'image-refused') {
+    if (occurrence.healed) return 'the CLI left the image out and sent the request again by itself';
+    if (!occurrence.again) return 'first refusal of this image: left to the CLI; claude-recover acts if the same refusal comes again';
+    return 'the same refusal again, but no image added since the last answer was found to remove';
+  }
+  return 'nothing to do';
+}
+
 /**
- * Subscribes the gate watcher to the session and runs recovery for each occurrence, one at
- * a time. Recovery loads on first use: its dependencies are not start-up cost.
+ * Subscribes the block watcher to the session and carries out each occurrence's plan: the
+ * gate's recovery (one at a time), a usage limit's wait (shown in the title, logged when it
+ * ends), a refused image's removal, or only the log. Recovery loads on first use: its
+ * dependencies are not start-up cost.
  */
-function watchForGate(options: WatchOptions): GateWatcher | null {
+function watchForBlocks(options: WatchOptions): BlockWatcher | null {
   const { session, warnings, log, config, cwd, env, claudePath, state } = options;
-  let watcher: GateWatcher;
+  let watcher: BlockWatcher;
   try {
-    watcher = new GateWatcher({ cwd, env, config, launchedAt: options.launchedAt, args: options.args, childPid: () => session.childPid, log });
+    watcher = new BlockWatcher({ cwd, env, config, launchedAt: options.launchedAt, args: options.args, childPid: () => session.childPid, log });
   } catch (error) {
-    warnings.warn(`gate detection is off for this session (${describeError(error)}); claude runs as usual`);
+    warnings.warn(`block detection is off for this session (${describeError(error)}); claude runs as usual`);
     return null;
   }
-  session.subscribe((text) => watcher.onOutput(text));
+  session.subscribe((chunk) => watcher.onOutput(chunk));
   /** The arguments of the claude on screen: recovery rebuilds the resume command from them. */
   let currentArgs = options.args;
   /** Cancels the recovery under way: Ctrl-C while no child is on screen, or the session ending. */
   let cancel: AbortController | null = null;
-  void session.finished.then(() => cancel?.abort());
+  /** Ends the usage-limit wait under way (`refused-again`, `ended`). */
+  let waitEnd: AbortController | null = null;
+  void session.finished.then(() => {
+    cancel?.abort();
+    waitEnd?.abort('ended');
+  });
   session.onInterrupt = () => cancel?.abort();
   const control: ChildControl = {
     stop: async () => {
@@ -186,6 +221,9 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     typeInput: (text, submit) => session.typeInput(text, submit),
     progress: (update) => session.progress(update),
     notify: (notice) => session.notify(notice),
+    waiting: (wait) => {
+      if (config.usageLimit.title) session.waiting(wait, config.usageLimit.bell);
+    },
   };
   /**
    * Ends the session once recovery leaves no claude running: with 128 + the signal
@@ -196,10 +234,8 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     warnings.hold(true);
     session.finish(session.endSignal !== null ? 128 + (SIGNAL_NUMBERS[session.endSignal] ?? 0) : recovered ? 0 : 1);
   };
-  watcher.on('occurrence', (occurrence) => {
-    // Case C (the words inside the conversation) is logged by the watcher and nothing more;
-    // so is every occurrence in detect-only mode.
-    if (state.recovering || occurrence.case === 'C' || config.detectOnly) return;
+  /** Runs one recovery (the gate's or an image's) with the terminal's control, one at a time. */
+  const recoverWith = (run: (signal: AbortSignal) => Promise<import('../recovery/recover.js').RecoveryResult>): void => {
     state.recovering = true;
     const controller = new AbortController();
     cancel = controller;
@@ -210,13 +246,9 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
     if (session.endSignal !== null) controller.abort(session.endSignal);
     state.running = (async () => {
       try {
-        // Loaded now, not at start: recovery and the status writer's width and colour helpers.
-        const [{ recoverOccurrence }] = await Promise.all([import('../recovery/recover.js'), session.status.prepare()]);
-        const result = await recoverOccurrence(
-          { ...occurrence, cwd, claudePath, userArgs: currentArgs },
-          control,
-          { config, log, stateDir: stateDir(env), env, signal },
-        );
+        // Loaded now, not at start: the status writer's width and colour helpers.
+        await session.status.prepare();
+        const result = await run(signal);
         if (result.notice !== null && !result.noticeShown) warnings.warn(result.notice.replace(/^claude-recover: /, ''));
         session.releaseInput();
         if (!session.childRunning) end(result.outcome === 'recovered');
@@ -232,6 +264,44 @@ function watchForGate(options: WatchOptions): GateWatcher | null {
         state.running = null;
       }
     })();
+  };
+  const deps = (signal: AbortSignal) => ({ config, log, stateDir: stateDir(env), env, signal });
+  const wait = (occurrence: UsageLimitOccurrence): void => {
+    waitEnd?.abort('refused-again');
+    const controller = new AbortController();
+    waitEnd = controller;
+    const waiting: Promise<void> = import('../recovery/wait.js')
+      .then(async ({ waitOutLimit }) => void (await waitOutLimit(occurrence, control, { log, signal: controller.signal })))
+      .catch((error: unknown) => warnings.warn(`the usage-limit wait failed inside claude-recover (${describeError(error)})`))
+      .finally(() => {
+        if (waitEnd === controller) waitEnd = null;
+        if (state.waiting === waiting) state.waiting = null;
+      });
+    state.waiting = waiting;
+  };
+  watcher.on('occurrence', (occurrence) => {
+    const plan = planFor(factsOf(occurrence));
+    // A usage limit is waited out (shown, logged) even in detect-only mode: nothing is sent.
+    if (plan === 'wait' && occurrence.kind === 'usage-limit') return wait(occurrence);
+    // Case C (the words inside the conversation) is logged by the watcher and nothing more.
+    if (plan === 'ignore') return;
+    if (plan === 'stand-aside' || config.detectOnly) {
+      if (occurrence.kind !== 'credits-1m') log.write({ ts: new Date().toISOString(), type: 'stood-aside', occurrence: occurrence.occurrence, sessionId: occurrence.sessionId, reason: standAsideReason(occurrence, config.detectOnly) });
+      return;
+    }
+    if (state.recovering) return;
+    const request = { cwd, claudePath, userArgs: currentArgs };
+    if (plan === 'prune' && occurrence.kind === 'image-refused') {
+      recoverWith(async (signal) => {
+        const { recoverImage } = await import('../recovery/image.js');
+        return recoverImage({ ...occurrence, requestedModel: null, ...request }, control, deps(signal));
+      });
+    } else if (occurrence.kind === 'credits-1m') {
+      recoverWith(async (signal) => {
+        const { recoverOccurrence } = await import('../recovery/recover.js');
+        return recoverOccurrence({ ...occurrence, ...request }, control, deps(signal));
+      });
+    }
   });
   return watcher;
 }

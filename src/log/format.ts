@@ -5,18 +5,21 @@ import { ExitCode, UserError } from '../errors.js';
 import { tilde } from '../paths.js';
 import type { Tones } from '../ui/colour.js';
 import { droppedNote, renderTable, type Column, type Table } from '../ui/table.js';
+import { formatBytes } from '../ui/bytes.js';
 import { formatDuration } from '../ui/duration.js';
 import { wrapText } from '../ui/width.js';
-import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, RunMode, StepEntry } from './types.js';
+import { blockSpec, kindOf } from '../blocks/index.js';
+import type { BlockKind } from '../blocks/types.js';
+import type { DetectedEntry, GateCase, GaveUpEntry, LogEntry, RecoveredEntry, RunMode, StepEntry, StoodAsideEntry, WaitedEntry } from './types.js';
 
-export type Outcome = 'recovered' | 'gave-up' | 'unresolved';
+export type Outcome = 'recovered' | 'gave-up' | 'waited' | 'stood-aside' | 'unresolved';
 
 /** One `detected` entry with the steps and the outcome logged under its occurrence id. */
 export interface Occurrence {
   detected: DetectedEntry;
   steps: StepEntry[];
   outcome: Outcome;
-  end: RecoveredEntry | GaveUpEntry | null;
+  end: RecoveredEntry | GaveUpEntry | WaitedEntry | StoodAsideEntry | null;
 }
 
 export interface TimeOptions {
@@ -71,7 +74,7 @@ export function joinOccurrences(entries: readonly LogEntry[]): Occurrence[] {
       order.push(occurrence);
     } else if (entry.type === 'step') {
       byId.get(entry.occurrence)?.steps.push(entry);
-    } else if (entry.type === 'recovered' || entry.type === 'gave-up') {
+    } else if (entry.type === 'recovered' || entry.type === 'gave-up' || entry.type === 'waited' || entry.type === 'stood-aside') {
       const occurrence = byId.get(entry.occurrence);
       if (occurrence && occurrence.end === null) {
         occurrence.end = entry;
@@ -90,25 +93,56 @@ export function joinOccurrences(entries: readonly LogEntry[]): Occurrence[] {
 export function logColumns(options: TimeOptions & { home?: string; tones?: Tones } = {}): Array<Column<Occurrence>> {
   const tones = options.tones;
   const outcomeTone = (o: Occurrence): ((text: string) => string) =>
-    !tones ? plain : o.outcome === 'recovered' ? tones.ok : o.outcome === 'gave-up' ? tones.fail : tones.warn;
+    !tones ? plain : o.outcome === 'recovered' ? tones.ok : o.outcome === 'gave-up' ? tones.fail : o.outcome === 'unresolved' ? tones.warn : plain;
   return [
     { header: 'WHEN', cell: (o) => clock(new Date(o.detected.ts), options.utc) },
-    { header: 'CASE', cell: (o) => o.detected.case, drop: 1 },
+    { header: 'KIND', cell: (o) => blockSpec(kindOf(o.detected)).short, drop: 3.5 },
+    { header: 'CASE', cell: (o) => o.detected.case ?? '-', drop: 1 },
     { header: 'TOKENS', cell: (o) => formatTokens(o.detected.contextTokens), drop: 5 },
     { header: 'CHANNEL', cell: (o) => o.detected.channel ?? '-', drop: 7 },
     { header: 'MODE', cell: (o) => modeOf(o.detected), drop: 8 },
-    { header: 'OUTCOME', cell: (o) => (o.outcome === 'gave-up' ? 'gave up' : o.outcome), style: (text, o) => outcomeTone(o)(text) },
-    { header: 'TOOK', cell: (o) => (o.end ? formatDuration(o.end.totalMs) : '-'), drop: 3 },
-    {
-      header: 'DETAIL',
-      cell: (o) => (o.end?.type === 'recovered' ? o.end.worked : o.end?.type === 'gave-up' ? o.end.reason : '-'),
-      shorten: 'end',
-      minWidth: 20,
-      drop: 2,
-    },
+    { header: 'OUTCOME', cell: (o) => outcomeText(o), style: (text, o) => outcomeTone(o)(text) },
+    { header: 'TOOK', cell: (o) => (o.end?.type === 'waited' ? formatDuration(o.end.waitedMs) : o.end && 'totalMs' in o.end ? formatDuration(o.end.totalMs) : '-'), drop: 3 },
+    { header: 'DETAIL', cell: (o) => detailOf(o, options.utc), shorten: 'end', minWidth: 20, drop: 2 },
     { header: 'SESSION', cell: (o) => (o.detected.sessionId ? o.detected.sessionId.slice(0, 8) : '-'), drop: 6 },
     { header: 'CWD', cell: (o) => tilde(o.detected.cwd ?? '-', { HOME: options.home }), shorten: 'middle', minWidth: 24, drop: 4 },
   ];
+}
+
+/** What OUTCOME says: recovered, gave up, waited, stood aside, unresolved. */
+function outcomeText(o: Occurrence): string {
+  switch (o.outcome) {
+    case 'gave-up':
+      return 'gave up';
+    case 'stood-aside':
+      return 'stood aside';
+    default:
+      return o.outcome;
+  }
+}
+
+/** What DETAIL says: what worked or why not; a usage limit's reset and how its wait ended; a refused image's size. */
+function detailOf(o: Occurrence, utc = false): string {
+  const { detected, end } = o;
+  const kind = kindOf(detected);
+  if (kind === 'usage-limit') {
+    const resets = detected.resetsAt ? `resets ${clock(new Date(detected.resetsAt), utc)}` : 'reset unknown';
+    const how = end?.type === 'waited' ? `; ${end.until}${end.by ? ` (${end.by})` : ''}` : '';
+    return `${detected.limit ?? 'usage limit'}, ${resets}${how}`;
+  }
+  if (kind === 'image-refused') {
+    const image = detected.image;
+    const what = image?.images[0] ? `${image.images[0].mediaType}${image.images[0].width !== null ? ` ${image.images[0].width}×${image.images[0].height}` : ''}, ${formatBase64(image.images[0].base64Chars)}` : 'image unknown';
+    const state = image?.healed ? 'healed by claude' : image?.again ? 'refused again' : 'refused';
+    const worked = end?.type === 'recovered' ? `; ${end.worked}` : end?.type === 'gave-up' ? `; ${end.reason}` : '';
+    return `${state}: ${what}${worked}`;
+  }
+  return end?.type === 'recovered' ? end.worked : end?.type === 'gave-up' ? end.reason : end?.type === 'stood-aside' ? end.reason : '-';
+}
+
+/** Base64 characters as the size they take: `2.1 KiB of base64`. */
+function formatBase64(chars: number): string {
+  return `${formatBytes(chars)} of base64`;
 }
 
 /** The occurrence table for `log`, fitted to the width (the columns left out are named in `dropped`). */
@@ -126,7 +160,11 @@ export interface CaseCounts {
 export interface Stats {
   since: string | null;
   now: string;
+  /** Every kind's occurrences. */
   occurrences: number;
+  /** Occurrences of each kind of block. */
+  byKind: Record<BlockKind, number>;
+  /** The 1M gate's occurrences by case (the other kinds have none). */
   byCase: Record<GateCase, CaseCounts>;
   byOutcome: CaseCounts;
   /** Occurrences by how claude ran (terminal, `-p`, stream-json). */
@@ -134,6 +172,10 @@ export interface Stats {
   /** How many recoveries each step made work (`worked`), most first. */
   worked: Array<{ step: string; count: number }>;
   recovery: { count: number; medianMs: number | null; worstMs: number | null };
+  /** Usage limits: how their waits ended and how long they were (waits that ended: continued or ended). */
+  usageLimits: { continued: number; ended: number; passed: number; medianWaitMs: number | null; longestWaitMs: number | null };
+  /** Refused images: healed by the CLI, removed by claude-recover, left (first refusals, passed through, given up). */
+  images: { healedByClaude: number; removed: number; left: number };
   guard: {
     nearMisses: number;
     autoCompacts: number;
@@ -155,11 +197,32 @@ export function computeStats(entries: readonly LogEntry[], options: TimeOptions 
   const byCase: Record<GateCase, CaseCounts> = { A: empty(), B: empty(), C: empty() };
   const byOutcome = empty();
   const byMode: Record<RunMode, number> = { terminal: 0, print: 0, 'stream-json': 0 };
+  const byKind: Record<BlockKind, number> = { 'credits-1m': 0, 'usage-limit': 0, 'image-refused': 0 };
   const worked = new Map<string, number>();
   const recoveryMs: number[] = [];
+  const waitMs: number[] = [];
+  const usageLimits = { continued: 0, ended: 0, passed: 0, medianWaitMs: null as number | null, longestWaitMs: null as number | null };
+  const images = { healedByClaude: 0, removed: 0, left: 0 };
   for (const o of occurrences) {
     byMode[modeOf(o.detected)]++;
-    for (const counts of [byCase[o.detected.case], byOutcome]) {
+    const kind = kindOf(o.detected);
+    byKind[kind]++;
+    if (kind === 'usage-limit') {
+      if (o.end?.type === 'waited') {
+        if (o.end.until === 'continued') usageLimits.continued++;
+        else if (o.end.until === 'ended') usageLimits.ended++;
+        else if (o.end.until === 'passed' || o.end.until === 'over-max') usageLimits.passed++;
+        if (o.end.until === 'continued' || o.end.until === 'ended') waitMs.push(o.end.waitedMs);
+      }
+      continue;
+    }
+    if (kind === 'image-refused') {
+      if (o.detected.image?.healed) images.healedByClaude++;
+      else if (o.end?.type === 'recovered') images.removed++;
+      else images.left++;
+      continue;
+    }
+    for (const counts of [byCase[o.detected.case ?? 'A'], byOutcome]) {
       counts.total++;
       if (o.outcome === 'recovered') counts.recovered++;
       else if (o.outcome === 'gave-up') counts.gaveUp++;
@@ -170,16 +233,21 @@ export function computeStats(entries: readonly LogEntry[], options: TimeOptions 
       recoveryMs.push(o.end.totalMs);
     }
   }
+  usageLimits.medianWaitMs = median(waitMs);
+  usageLimits.longestWaitMs = waitMs.length ? Math.max(...waitMs) : null;
   const episodes = blockEpisodes(entries, options.now);
   return {
     since: options.since?.toISOString() ?? null,
     now: options.now.toISOString(),
     occurrences: occurrences.length,
+    byKind,
     byCase,
     byOutcome,
     byMode,
     worked: [...worked].map(([step, count]) => ({ step, count })).sort((a, b) => b.count - a.count || a.step.localeCompare(b.step)),
     recovery: { count: recoveryMs.length, medianMs: median(recoveryMs), worstMs: recoveryMs.length ? Math.max(...recoveryMs) : null },
+    usageLimits,
+    images,
     guard: {
       nearMisses: entries.filter((e) => e.type === 'near-miss').length,
       autoCompacts: entries.filter((e) => e.type === 'auto-compact').length,
@@ -206,7 +274,7 @@ export interface BlockEpisode {
  * session (which can only lower the count).
  */
 export function blockEpisodes(entries: readonly LogEntry[], now: Date): BlockEpisode[] {
-  const gates = entries.filter((e): e is DetectedEntry => e.type === 'detected').map((e) => ({ session: e.sessionId, time: Date.parse(e.ts) }));
+  const gates = entries.filter((e): e is DetectedEntry => e.type === 'detected' && kindOf(e) === 'credits-1m').map((e) => ({ session: e.sessionId, time: Date.parse(e.ts) }));
   const open = new Map<string, { sessionId: string | null; first: number; last: number }>();
   const all: Array<{ sessionId: string | null; first: number; last: number }> = [];
   for (const entry of entries) {
@@ -272,10 +340,15 @@ export function formatStats(stats: Stats, options: TimeOptions & LayoutOptions =
   const count = (tone: keyof Tones) => (text: string): string => (tones && text.trim() !== '0' ? tones[tone](text) : text);
   const out: string[] = [];
   const range = stats.since ? `since ${clock(new Date(stats.since), options.utc)}` : 'in the whole log';
+  const gates = stats.byKind['credits-1m'];
   if (stats.occurrences === 0) {
-    out.push(`No gate occurrences ${range}.`);
+    out.push(`No occurrences ${range}.`);
   } else {
-    out.push(`${stats.occurrences} gate occurrence${stats.occurrences === 1 ? '' : 's'} ${range}`, '');
+    const kinds = (Object.entries(stats.byKind) as Array<[BlockKind, number]>).filter(([, n]) => n > 0);
+    const what = kinds.map(([kind, n]) => plural(n, blockSpec(kind).short, `${blockSpec(kind).short}s`));
+    out.push(wrapText(`${stats.occurrences} occurrence${stats.occurrences === 1 ? '' : 's'} ${range}: ${what.join(', ')}`, width, 2), '');
+  }
+  if (gates > 0) {
     const rows: Array<[string, CaseCounts]> = [
       ['case A', stats.byCase.A],
       ['case B', stats.byCase.B],
@@ -294,9 +367,13 @@ export function formatStats(stats: Stats, options: TimeOptions & LayoutOptions =
     out.push(counts.text);
     const note = droppedNote(counts.dropped, width);
     if (note) out.push(note);
+  }
+  if (stats.occurrences > 0) {
     const modes = (Object.entries(stats.byMode) as Array<[RunMode, number]>).filter(([, count]) => count > 0);
     out.push(wrapText(`By mode: ${modes.map(([mode, count]) => `${count} ${mode}`).join(', ')}`, width, 2));
     out.push('');
+  }
+  if (gates > 0) {
     if (stats.worked.length > 0) {
       out.push('What worked:');
       const worked: Array<Column<{ step: string; count: number }>> = [
@@ -316,6 +393,15 @@ export function formatStats(stats: Stats, options: TimeOptions & LayoutOptions =
         2,
       ),
     );
+  }
+  const u = stats.usageLimits;
+  if (stats.byKind['usage-limit'] > 0) {
+    const waited = u.medianWaitMs === null || u.longestWaitMs === null ? '' : `; waited median ${formatDuration(u.medianWaitMs)}, longest ${formatDuration(u.longestWaitMs)}`;
+    out.push(wrapText(`Usage limits: ${stats.byKind['usage-limit']} (${u.continued} continued, ${u.ended} ended while waiting, ${u.passed} passed through${waited})`, width, 2));
+  }
+  const i = stats.images;
+  if (stats.byKind['image-refused'] > 0) {
+    out.push(wrapText(`Refused images: ${stats.byKind['image-refused']} (${i.healedByClaude} healed by claude, ${i.removed} removed by claude-recover, ${i.left} left as they were)`, width, 2));
   }
   const g = stats.guard;
   out.push(

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { withLock } from '../storage/lock.js';
 import { ensurePrivateDir, PRIVATE_FILE } from '../storage/private.js';
 
-export type GuardKind = 'recover' | 'case-b';
+export type GuardKind = 'recover' | 'case-b' | 'image';
 
 interface StoreFile {
   version: 1;

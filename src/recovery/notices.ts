@@ -105,3 +105,18 @@ export function textNotice(text: string, tone: Notice['tone'] = 'warning'): Noti
   const lines = text.split('\n');
   return { tone, headline: lines[0] ?? text, text: lines };
 }
+
+/** What the status row and notices call a refused image. */
+export const REFUSED_IMAGE = 'refused image';
+
+/** A refused image the CLI did not heal: removed from the transcript (after a backup) and resumed. */
+export function imagePrunedNotice(facts: { images: number; described: string; backupPath: string | null; elapsedMs: number; restored: Restored }): Notice {
+  const what = facts.images === 1 ? `the image the API kept refusing (${facts.described})` : `the ${facts.images} images the API kept refusing (${facts.described})`;
+  return {
+    tone: 'done',
+    headline: `claude-recover: removed ${facts.images === 1 ? 'the refused image' : `${facts.images} refused images`} from this session and resumed it in ${seconds(facts.elapsedMs)}`,
+    text: [
+      `claude-recover removed ${what} from this session's transcript${facts.backupPath ? ` (the transcript as it was: ${facts.backupPath})` : ''} and resumed it in ${seconds(facts.elapsedMs)}; every other image stays. ${restoredSentence(facts.restored)}`,
+    ],
+  };
+}

@@ -44,6 +44,8 @@ export interface PruneOptions {
   minBase64Chars?: number;
   signal?: AbortSignal;
   probe?: Probe;
+  /** Only these image blocks (record uuid, and which image of that record in order, from 0); default every one. */
+  only?: ReadonlyArray<{ uuid: string; index: number }>;
 }
 
 const IMAGE_MARK = Buffer.from('"type":"image"');
@@ -55,10 +57,15 @@ interface Removed {
   bytes: number;
 }
 
-/** Replaces the base64 images of one record (in its content and its tool results) with text placeholders, in place; returns what was removed. */
-export function pruneRecord(record: TranscriptRecord, min = 0): Removed {
+/**
+ * Replaces the base64 images of one record (in its content and its tool results) with text
+ * placeholders, in place; returns what was removed. `only`: which images of the record (their
+ * order among its image blocks, from 0), default all.
+ */
+export function pruneRecord(record: TranscriptRecord, min = 0, only?: ReadonlySet<number>): Removed {
   const removed: Removed = { images: 0, bytes: 0 };
-  for (const { block, list, index } of imageBlocks(record)) {
+  for (const [nth, { block, list, index }] of imageBlocks(record).entries()) {
+    if (only !== undefined && !only.has(nth)) continue;
     const source = block.source;
     if (source?.type !== 'base64' || typeof source.data !== 'string') continue;
     const size = source.data.length;
@@ -69,6 +76,11 @@ export function pruneRecord(record: TranscriptRecord, min = 0): Removed {
     removed.bytes += size;
   }
   return removed;
+}
+
+/** The images of `record` that `only` names (by their order in it), an empty set when none. */
+function onlyFor(only: ReadonlyArray<{ uuid: string; index: number }>, record: TranscriptRecord): Set<number> {
+  return new Set(only.filter((image) => image.uuid === record.uuid).map((image) => image.index));
 }
 
 /** Copies lines into a fixed buffer and writes it out when full, so the input chunk can be reused. */
@@ -166,8 +178,9 @@ export async function pruneImages(file: string, options: PruneOptions = {}): Pro
       const record = bytes.length > 0 ? parseRecord(bytes.toString('utf8')) : null;
       original.addParsed(bytes, line.terminated, record);
       if (record) {
-        if (bytes.indexOf(IMAGE_MARK) !== -1) {
-          const removed = pruneRecord(record, min);
+        const chosen = options.only === undefined ? undefined : onlyFor(options.only, record);
+        if (bytes.indexOf(IMAGE_MARK) !== -1 && (chosen === undefined || chosen.size > 0)) {
+          const removed = pruneRecord(record, min, chosen);
           if (removed.images > 0) {
             report.images += removed.images;
             report.bytesRemoved += removed.bytes;

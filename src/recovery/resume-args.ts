@@ -231,3 +231,15 @@ export function buildResumeArgs(options: {
   const session = options.sessionId ? ['--resume', options.sessionId] : [];
   return { args: [...session, '--model', model, ...parsed.kept], model, modelSource, dropped: parsed.dropped };
 }
+
+/**
+ * `--resume <id>` plus the user's own flags, their `--model` as it was (a `[1m]` one too): the
+ * same session as the person ran it, for a recovery that changes the transcript, not the model.
+ */
+export function sameModelResumeArgs(userArgs: readonly string[], sessionId: string, requestedModel: string | null, fallbackModel: string): ResumeChoice {
+  const parsed = parseClaudeArgs(userArgs);
+  const model = parsed.model ?? requestedModel ?? fallbackModel;
+  const modelSource: ResumeChoice['modelSource'] = parsed.model ? 'user --model' : requestedModel ? 'requested model' : 'config resume.model';
+  const modelArgs = parsed.model || requestedModel ? ['--model', model] : [];
+  return { args: ['--resume', sessionId, ...modelArgs, ...parsed.kept], model, modelSource, dropped: parsed.dropped };
+}

@@ -18,7 +18,8 @@ import type { ChildControl, Notice } from './types.js';
 export interface RecoveryRequest {
   /** The `occurrence` id of the `detected` log entry. */
   occurrence: string;
-  case: GateCase;
+  /** The 1M gate's case; absent for the other kinds of block. */
+  case?: GateCase;
   sessionId: string | null;
   /** The session's transcript; null: derived from the cwd and the session id. */
   transcriptPath: string | null;
@@ -34,6 +35,8 @@ export interface RecoveryRequest {
   claudeVersion: string | null;
   /** The context size behind the case decision, for the explanation. */
   contextTokens?: number | null;
+  /** What the block is, as the status row names it; default the 1M-context gate. */
+  about?: string;
 }
 
 /** Everything recovery uses besides the live terminal; tests inject each part. */
@@ -106,7 +109,7 @@ export function shellLine(args: readonly string[]): string {
   return args.map((arg) => (/^[\w@%+=:,./[\]-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-function stopStep(): Step {
+export function stopStep(): Step {
   return {
     name: 'stop',
     label: 'stopping claude',
@@ -122,7 +125,7 @@ function stopStep(): Step {
   };
 }
 
-function checkpointStep(request: RecoveryRequest, transcriptPath: string, stateDir: string): Step {
+export function checkpointStep(request: RecoveryRequest, transcriptPath: string, stateDir: string): Step {
   return {
     name: 'checkpoint',
     label: 'backing up the transcript',
@@ -191,6 +194,30 @@ function pruneStep(transcriptPath: string): Step {
   };
 }
 
+/**
+ * Replaces the named image blocks of the transcript (record uuid and which image of it) with
+ * text placeholders: the same safe rewrite as prune-images (a new file, checked, renamed over
+ * the old one), after the checkpoint's backup. Nothing else of the transcript changes.
+ */
+export function pruneImageStep(transcriptPath: string, images: ReadonlyArray<{ uuid: string | null; index: number }>): Step {
+  const only = images.filter((image): image is { uuid: string; index: number } => image.uuid !== null);
+  return {
+    name: 'prune-images',
+    label: 'removing the refused image',
+    timeoutMs: 600 * SECOND,
+    required: true,
+    describe: `replace ${only.length} refused image block${only.length === 1 ? '' : 's'} of ${transcriptPath} with a text placeholder (new file, checked, renamed over it)`,
+    when: (s) => s.backup !== null,
+    whenText: 'once the transcript is backed up',
+    async run({ state, deps, signal }) {
+      const report = await pruneImages(transcriptPath, { signal, probe: deps.probe, only });
+      state.prune = report;
+      if (report.images === 0) return { ok: false, detail: 'the refused image was not found in the transcript' };
+      return { ok: report.written, detail: `pruned ${report.images} image${report.images === 1 ? '' : 's'} (${report.bytesRemoved} base64 bytes); ${report.oldSize} → ${report.newSize} bytes` };
+    },
+  };
+}
+
 /** Starts claude again with the chosen arguments and the notice to show in it, and notes it in the state. */
 async function respawn(control: ChildControl, state: RecoveryState, choice: ResumeChoice, how: 'resume' | 'clear', notice: Notice): Promise<void> {
   control.progress(null);
@@ -235,13 +262,13 @@ const recoveredFor: NoticeFor = ({ ctx, choice, restored }) =>
     restored,
   });
 
-export function resumeStep(request: RecoveryRequest, config: Config, condition: 'compacted' | 'always', noticeFor: NoticeFor = recoveredFor): Step {
-  const choice = buildResumeArgs({
-    userArgs: request.userArgs,
-    sessionId: request.sessionId,
-    requestedModel: request.requestedModel,
-    fallbackModel: config.resume.model,
-  });
+export function resumeStep(
+  request: RecoveryRequest,
+  config: Config,
+  condition: 'compacted' | 'always',
+  noticeFor: NoticeFor = recoveredFor,
+  choice: ResumeChoice = buildResumeArgs({ userArgs: request.userArgs, sessionId: request.sessionId, requestedModel: request.requestedModel, fallbackModel: config.resume.model }),
+): Step {
   return {
     name: 'resume',
     model: choice.model,
@@ -282,7 +309,7 @@ function clearStep(request: RecoveryRequest, transcriptPath: string, config: Con
   };
 }
 
-function restorePromptStep(transcriptPath: string, config: Config): Step {
+export function restorePromptStep(transcriptPath: string, config: Config): Step {
   const submit = config.promptRestore === 'submit';
   return {
     name: 'restore-prompt',
@@ -385,7 +412,7 @@ export async function runSteps(steps: readonly Step[], ctx: Omit<StepContext, 's
       const id = step.model ? `${step.name}:${step.model}` : step.name;
       await probe(`step:${id}`);
       if (!ctx.state.childOnScreen) {
-        ctx.control.progress({ step: step.label, model: step.model, about: GATE, since: ctx.startedAt, cancellable: true });
+        ctx.control.progress({ step: step.label, model: step.model, about: ctx.request.about ?? GATE, since: ctx.startedAt, cancellable: true });
         shown = true;
       }
       const started = now();

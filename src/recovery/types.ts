@@ -35,6 +35,16 @@ export interface Notice {
   text: string[];
 }
 
+/** A wait the session is in: a usage limit until its reset. */
+export interface Wait {
+  /** What is waited for, as the CLI named it: `5-hour limit`, `weekly limit`. */
+  about: string;
+  /** When it resets (epoch ms), null when nothing said. */
+  until: number | null;
+  /** The CLI said it goes on by itself after the reset; otherwise the person sends again. */
+  continuesByItself: boolean;
+}
+
 export interface RespawnOptions {
   /** Shown inside the new child once it is ready (a terminal: above its input box). */
   notice?: Notice;
@@ -63,4 +73,9 @@ export interface ChildControl {
    * where the mode prints (it stays after the session ends).
    */
   notify(notice: Notice): void;
+  /**
+   * Shows that the running child waits (a terminal: a countdown in its title, nothing on the
+   * screen), or (null) that the wait is over. Optional: a mode with nobody to show it to leaves it out.
+   */
+  waiting?(wait: Wait | null): void;
 }

@@ -5,7 +5,7 @@
 import { writeSync } from 'node:fs';
 import type * as NodePty from '@lydell/node-pty';
 import { describeError } from '../errors.js';
-import type { ChildControl, Notice, Progress, RespawnOptions, StopResult } from '../recovery/types.js';
+import type { ChildControl, Notice, Progress, RespawnOptions, StopResult, Wait } from '../recovery/types.js';
 import type { Colours } from '../ui/colour.js';
 import { ControlsOnly } from './controls-only.js';
 import { Utf8Stream } from './decode.js';
@@ -48,6 +48,8 @@ export interface SessionOptions {
 }
 
 const RELAYED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const FOCUS_IN = Buffer.from('\u001b[I');
+const FOCUS_OUT = Buffer.from('\u001b[O');
 const BRACKETED_PASTE_ON = Buffer.from('\u001b[?2004h');
 const BRACKETED_PASTE_OFF = Buffer.from('\u001b[?2004l');
 /** Not `\u001b[?2004`: ESC starts every other sequence of TUI output, `?` few. */
@@ -112,6 +114,8 @@ export class InteractiveSession implements ChildControl {
   private resolveFinished!: (status: number) => void;
   private isFinished = false;
   private signalsOn = false;
+  /** From the terminal's focus reports: true in, false out, null while none came. */
+  private focused: boolean | null = null;
   /** The first of SIGHUP/SIGTERM/SIGINT that claude-recover itself received, if any. */
   endSignal: NodeJS.Signals | null = null;
   /** The session's exit status, once the child has exited and no recovery holds the terminal. */
@@ -123,6 +127,11 @@ export class InteractiveSession implements ChildControl {
   onRecoverySignal: ((signal: NodeJS.Signals) => void) | null = null;
 
   private readonly onInput = (data: Buffer): void => {
+    // Focus reports (the CLI turns them on): whether a bell may be needed to reach the person.
+    if (data.length <= 16 && data[0] === 0x1b) {
+      if (data.lastIndexOf(FOCUS_IN) !== -1) this.focused = true;
+      if (data.lastIndexOf(FOCUS_OUT) !== -1) this.focused = false;
+    }
     const tokens = this.input.push(data);
     this.status.keystroke(tokens);
     if (this.child !== null && !this.holding) {
@@ -498,6 +507,11 @@ export class InteractiveSession implements ChildControl {
 
   progress(update: Progress | null): void {
     this.status.progress(update);
+  }
+
+  /** A usage limit's wait, in the title; the bell at its reset only when `bell` and the terminal is not known to be focused. */
+  waiting(wait: Wait | null, bell = true): void {
+    this.status.waiting(wait, () => bell && this.focused !== true);
   }
 
   notify(notice: Notice): void {

@@ -6,7 +6,7 @@
 // - the terminal title, kept over the titles the child sets, and the bell.
 // Everything goes through `write`, in order with the child's bytes and, while a child draws,
 // only between its escape sequences.
-import type { Notice, Progress } from '../recovery/types.js';
+import type { Notice, Progress, Wait } from '../recovery/types.js';
 import type { Colours } from '../ui/colour.js';
 import { TerminalOverlay } from './overlay.js';
 import { hasKeystroke, type InputToken } from './typed-input.js';
@@ -47,8 +47,8 @@ export interface StatusWriterOptions {
   report?(message: string): void;
 }
 
-/** Who shows a title: recovery's wins over the guard's. */
-export type TitleOwner = 'recovery' | 'guard';
+/** Who shows a title: recovery's wins over a usage limit's countdown, which wins over the guard's. */
+export type TitleOwner = 'recovery' | 'wait' | 'guard';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const HIDE_CURSOR = '\u001b[?25l';
@@ -119,6 +119,24 @@ export function renderProgress(progress: Progress, elapsedMs: number, cols: numb
   return chosen.map(paint).join('');
 }
 
+/** `1:05:09`, `4:03`, `0:07`; past a day `2d 3h`. */
+export function formatCountdown(ms: number): string {
+  const seconds = Math.max(0, Math.ceil(ms / 1000));
+  const days = Math.floor(seconds / 86_400);
+  if (days > 0) return `${days}d ${Math.floor((seconds % 86_400) / 3600)}h`;
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.floor((seconds % 3600) / 60);
+  const rest = String(seconds % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${rest}` : `${minutes}:${rest}`;
+}
+
+/** The title while a usage limit waits (`left`: ms to the reset, null when unknown). */
+export function waitTitle(wait: Wait, left: number | null): string {
+  if (left === null) return `claude · ${wait.about} reached · waiting for its reset`;
+  if (left > 0) return `claude · ${wait.about} · resets in ${formatCountdown(left)}`;
+  return wait.continuesByItself ? `claude · ${wait.about} has reset · claude continues by itself` : `claude · ${wait.about} has reset · send your message again`;
+}
+
 /** The rows a pinned notice takes at this size: its text wrapped, cut to `maxRows` with an ellipsis. */
 export function pinnedRows(notice: Notice, cols: number, maxRows: number): { rows: string[]; cut: boolean } {
   const rows = notice.text.flatMap((paragraph) => wrapWidth(paragraph, cols));
@@ -157,7 +175,11 @@ export class StatusWriter {
   private quietTimer: NodeJS.Timeout | null = null;
   private drawnRows = 0;
   // The title.
-  private readonly titles: Record<TitleOwner, string | null> = { recovery: null, guard: null };
+  private readonly titles: Record<TitleOwner, string | null> = { recovery: null, wait: null, guard: null };
+  // A usage limit's wait.
+  private waitNow: Wait | null = null;
+  private waitTimer: NodeJS.Timeout | null = null;
+  private waitRang = false;
   private titleUntil: 'key' | 'enter' | null = null;
   private guardAttached = false;
   private titleEverShown = false;
@@ -374,7 +396,7 @@ export class StatusWriter {
   setTitle(owner: TitleOwner, text: string | null, until: 'key' | 'enter' | null = null): void {
     this.titles[owner] = text;
     if (owner === 'recovery') this.titleUntil = text === null ? null : until;
-    const desired = this.titles.recovery ?? this.titles.guard;
+    const desired = this.titles.recovery ?? this.titles.wait ?? this.titles.guard;
     if (desired !== null) this.titleEverShown = true;
     this.overlay.setTitle(desired);
     this.update();
@@ -383,6 +405,40 @@ export class StatusWriter {
   bell(): void {
     this.overlay.bell();
     this.update();
+  }
+
+  // A usage limit's wait (the child keeps the screen: only the title shows it).
+
+  /**
+   * Shows the wait for a usage limit's reset as a countdown in the title (it replaces the
+   * guard's), once a second; past the reset, says once that it has reset: that the CLI goes on
+   * by itself, or, when it does not, that the person can send again, with a bell when `ring`
+   * says so. Null ends it and gives the title back.
+   */
+  waiting(wait: Wait | null, ring: () => boolean = () => false): void {
+    this.waitNow = wait;
+    if (wait === null) {
+      if (this.waitTimer) clearInterval(this.waitTimer);
+      this.waitTimer = null;
+      this.waitRang = false;
+      this.setTitle('wait', null);
+      return;
+    }
+    const tick = (): void => {
+      const current = this.waitNow;
+      if (current === null || this.disposed) return;
+      const left = current.until === null ? null : current.until - this.now();
+      this.setTitle('wait', waitTitle(current, left));
+      if (left !== null && left <= 0 && !current.continuesByItself && !this.waitRang) {
+        this.waitRang = true;
+        if (ring()) this.bell();
+      }
+    };
+    tick();
+    if (this.waitTimer === null && this.frameMs > 0) {
+      this.waitTimer = setInterval(tick, 1_000);
+      this.waitTimer.unref();
+    }
   }
 
   /** The guard feeds on the title from the first byte: it tracks the child's title to give it back. */
@@ -395,6 +451,7 @@ export class StatusWriter {
   dispose(): void {
     if (this.disposed) return;
     this.progress(null);
+    this.waiting(null);
     this.pinned = null;
     this.clearRedraw();
     if (this.quietTimer) clearTimeout(this.quietTimer);

@@ -10,8 +10,12 @@ export const STATUS_ROW = /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] claude-recover/;
 export class Screen {
   readonly term: InstanceType<typeof Terminal>;
 
+  /** Every title set (OSC 0/2), in order. */
+  readonly titles: string[] = [];
+
   constructor(cols: number, rows: number, scrollback = 5_000) {
     this.term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+    this.term.onTitleChange((title) => this.titles.push(title));
   }
 
   /** Feeds bytes; resolves once the terminal has parsed them. */

@@ -1,7 +1,7 @@
-// Holds back the output of a headless run from the first line that shows the gate until
-// the mode has decided: released unchanged when claude's own output must go through,
-// dropped when a recovery replaces it. Everything before that line has gone out already.
-import type { HeadlessLine } from '../../detect/headless.js';
+// Holds back the output of a headless run from the first line that shows a block the mode
+// may act on until it has decided: released unchanged when claude's own output must go
+// through, dropped when a recovery or a re-run replaces it. Everything before that line has
+// gone out already.
 
 export class OutputHold {
   private held: Buffer[] | null = null;
@@ -10,7 +10,7 @@ export class OutputHold {
 
   constructor(private readonly write: (data: Buffer) => void) {}
 
-  /** True from a gate line until release() or drop(). */
+  /** True from a held block's line until release() or drop(). */
   get holding(): boolean {
     return this.held !== null;
   }
@@ -24,8 +24,8 @@ export class OutputHold {
     }
   }
 
-  /** One judged line; true when it starts holding. */
-  line(data: Buffer, kind: HeadlessLine['kind']): boolean {
+  /** One judged line (`hold`: a block the mode may act on); true when it starts holding. */
+  line(data: Buffer, kind: 'hold' | 'lead' | 'other'): boolean {
     if (this.held !== null) {
       this.held.push(data);
       return false;
@@ -34,7 +34,7 @@ export class OutputHold {
       this.lead.push(data);
       return false;
     }
-    if (kind === 'gate') {
+    if (kind === 'hold') {
       this.held = [...this.lead, data];
       this.lead = [];
       return true;

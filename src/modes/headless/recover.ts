@@ -3,11 +3,13 @@
 // prompt-restore step (a headless mode sends the blocked request again itself) and with
 // no progress lines (the caller gets one line at the end).
 import type { Config } from '../../config/types.js';
-import type { GateOccurrence } from '../../detect/watcher.js';
-import type { LogSink, RunMode } from '../../log/types.js';
+import type { BlockOccurrence, GateOccurrence, UsageLimitOccurrence } from '../../detect/watcher.js';
+import type { LogSink, RunMode, WaitedEntry } from '../../log/types.js';
 import { stateDir } from '../../paths.js';
 import type { RecoveryResult } from '../../recovery/recover.js';
 import type { ChildControl } from '../../recovery/types.js';
+
+const short = (id: string | null): string => (id ? id.slice(0, 8) : 'unknown');
 
 export interface HeadlessRecoveryOptions {
   config: Config;
@@ -36,9 +38,28 @@ export async function recoverHeadless(occurrence: GateOccurrence, control: Child
   );
 }
 
-/** Writes the `gave-up` entry of an occurrence a mode let through on purpose (case B, a re-run). */
-export function logPassed(log: LogSink, occurrence: GateOccurrence, reason: string): void {
-  log.write({ ts: new Date().toISOString(), type: 'gave-up', occurrence: occurrence.occurrence, sessionId: occurrence.sessionId, totalMs: 0, reason, tried: [] });
+/**
+ * Writes the outcome of an occurrence a mode let through on purpose: the gate's `gave-up`
+ * (case B, a re-run), a usage limit's `waited` (passed, or past the maximum), a refused
+ * image's `stood-aside`.
+ */
+export function logPassed(log: LogSink, occurrence: BlockOccurrence, reason: string, until: 'passed' | 'over-max' = 'passed'): void {
+  const ts = new Date().toISOString();
+  const { sessionId } = occurrence;
+  if (occurrence.kind === 'credits-1m') log.write({ ts, type: 'gave-up', occurrence: occurrence.occurrence, sessionId, totalMs: 0, reason, tried: [] });
+  else if (occurrence.kind === 'usage-limit') logWaited(log, occurrence, { waitedMs: 0, until, detail: reason });
+  else log.write({ ts, type: 'stood-aside', occurrence: occurrence.occurrence, sessionId, reason });
+}
+
+/** Writes a usage limit's `waited` entry. */
+export function logWaited(log: LogSink, occurrence: UsageLimitOccurrence, fields: Pick<WaitedEntry, 'waitedMs' | 'until'> & Partial<Pick<WaitedEntry, 'by' | 'detail'>>): void {
+  log.write({ ts: new Date().toISOString(), type: 'waited', occurrence: occurrence.occurrence, sessionId: occurrence.sessionId, ...fields });
+}
+
+/** The stderr line of a headless run that waits for a usage limit to reset. */
+export function waitLine(mode: RunMode, occurrence: UsageLimitOccurrence, until: number): string {
+  const what = mode === 'print' ? 'run the same command again' : 'send the blocked message again';
+  return `claude-recover: the ${occurrence.limit} stopped session ${short(occurrence.sessionId)}; waiting until ${new Date(until).toISOString()} (the reset plus usageLimit.marginSeconds), sending nothing, then it will ${what}.`;
 }
 
 /**
@@ -60,7 +81,6 @@ export function logRerun(log: LogSink, occurrence: string, name: 'rerun' | 'rest
   });
 }
 
-const short = (id: string | null): string => (id ? id.slice(0, 8) : 'unknown');
 
 /** The one line on stderr that says what happened to a blocked headless request. */
 export function outcomeLine(mode: RunMode, occurrence: GateOccurrence, outcome: { recovered: true; worked: string; model: string | null } | { recovered: false; reason: string }): string {

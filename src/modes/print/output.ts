@@ -1,10 +1,12 @@
 // The stdout filter of a `-p` run: passes claude's output through as it comes and holds it
-// from the first line that is the CLI's rendering of the gate (see OutputHold).
+// from the first line that is the CLI's rendering of a block the run may act on (see
+// OutputHold); every block's line is reported.
 // - json / stream-json: judged a line at a time (a line goes out when its newline arrives;
 //   json output is one line written at the end of the run).
-// - text: a line goes out byte for byte as soon as it can no longer be `API Error: …`; only a
-//   line that starts like one waits for its newline.
-import { classifyJsonLine, classifyTextLine, TEXT_ERROR_PREFIX } from '../../detect/headless.js';
+// - text: a line goes out byte for byte as soon as it can no longer start like a block's
+//   message (`API Error: …`, `You've hit your …`); only a line that does waits for its newline.
+import type { BlockKind } from '../../blocks/index.js';
+import { classifyJsonLine, classifyTextLine, TEXT_PREFIXES, type HeadlessLine } from '../../detect/headless.js';
 import type { CompiledPattern } from '../../detect/patterns.js';
 import { OutputHold } from '../headless/hold.js';
 import { LineSplitter, lineText } from '../headless/lines.js';
@@ -20,11 +22,14 @@ export interface OutputFilter {
 export interface FilterOptions {
   write: (data: Buffer) => void;
   patterns: readonly CompiledPattern[];
-  /** Called once, with the variant, when the gate's rendering starts the hold. */
-  onGate: (variant: string) => void;
-  /** False: a gate line is reported but not held (a run whose output goes through whatever happens). */
-  holdGates: boolean;
+  /** Called with each block's line (the first one of a hold among them). */
+  onBlock: (line: BlockLine) => void;
+  /** Whether a block of this kind is held (the run may act on it); otherwise it is reported and goes through. */
+  holds: (kind: BlockKind) => boolean;
 }
+
+/** A line that is a block's rendering. */
+export type BlockLine = Extract<HeadlessLine, { kind: 'block' }>;
 
 /** The filter for a `-p` run's output format. */
 export function createOutputFilter(format: OutputFormat, options: FilterOptions): OutputFilter {
@@ -50,17 +55,23 @@ class JsonLinesFilter implements OutputFilter {
   }
 
   private judge(line: Buffer): void {
-    const verdict = classifyJsonLine(lineText(line), this.options.patterns);
-    if (verdict.kind === 'gate' && !this.options.holdGates) {
-      this.hold.line(line, 'other');
-      this.options.onGate(verdict.variant);
-      return;
-    }
-    if (this.hold.line(line, verdict.kind) && verdict.kind === 'gate') this.options.onGate(verdict.variant);
+    judged(this.hold, this.options, line, classifyJsonLine(lineText(line), this.options.patterns));
   }
 }
 
-const PREFIX = Buffer.from(TEXT_ERROR_PREFIX);
+/** Hands a judged line to the hold (held when its block is) and reports a block's line; a hold already under way keeps everything. */
+function judged(hold: OutputHold, options: FilterOptions, line: Buffer, verdict: HeadlessLine): void {
+  const holding = hold.holding;
+  if (verdict.kind !== 'block') {
+    hold.line(line, verdict.kind);
+    return;
+  }
+  hold.line(line, options.holds(verdict.block) ? 'hold' : 'other');
+  if (!holding) options.onBlock(verdict);
+}
+
+const PREFIXES = TEXT_PREFIXES.map((prefix) => Buffer.from(prefix));
+const MAX_PREFIX = Math.max(...PREFIXES.map((prefix) => prefix.length));
 
 class TextFilter implements OutputFilter {
   readonly hold: OutputHold;
@@ -85,14 +96,13 @@ class TextFilter implements OutputFilter {
         from = stop;
         continue;
       }
-      // Compare the line's first bytes with `API Error:` as they arrive.
+      // Compare the line's first bytes with the prefixes as they arrive.
       const piece = chunk.subarray(from, stop);
       this.candidate.push(piece);
       this.candidateLength += piece.length;
       const contentLength = this.candidateLength - (newline === -1 ? 0 : 1);
-      const n = Math.min(contentLength, PREFIX.length);
-      const head = Buffer.concat(this.candidate, n);
-      if (!head.equals(PREFIX.subarray(0, n))) {
+      const head = Buffer.concat(this.candidate, Math.min(contentLength, MAX_PREFIX));
+      if (!PREFIXES.some((prefix) => head.subarray(0, prefix.length).equals(prefix.subarray(0, Math.min(head.length, prefix.length))))) {
         // Not the error: what was held of this line goes out, the rest of it streams.
         this.flushCandidate(false);
         this.passing = newline === -1;
@@ -117,12 +127,6 @@ class TextFilter implements OutputFilter {
       this.hold.pass(line);
       return;
     }
-    const verdict = classifyTextLine(lineText(line), this.options.patterns);
-    if (verdict.kind === 'gate' && !this.options.holdGates) {
-      this.hold.pass(line);
-      this.options.onGate(verdict.variant);
-      return;
-    }
-    if (this.hold.line(line, verdict.kind) && verdict.kind === 'gate') this.options.onGate(verdict.variant);
+    judged(this.hold, this.options, line, classifyTextLine(lineText(line), this.options.patterns));
   }
 }

@@ -2,11 +2,15 @@
 // piped stdout; its output goes through as it comes. When the output shows the gate and the
 // transcript confirms case A, the held error never reaches the caller: the session is
 // compacted and the same command runs once more with a standard-context model, and its
-// output and exit status are the caller's. Anything else passes through unchanged.
+// output and exit status are the caller's. A usage limit, with usageLimit.wait on, is held
+// too: nothing is sent until the reset (plus a margin), then the same command runs again in
+// the same session, once per reset, never past usageLimit.maxWaitMinutes in all. Anything
+// else passes through unchanged (and is logged).
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../../config/types.js';
 import { compilePatterns } from '../../detect/patterns.js';
-import type { GateOccurrence } from '../../detect/watcher.js';
+import type { BlockKind } from '../../blocks/index.js';
+import type { BlockOccurrence, GateOccurrence, UsageLimitOccurrence } from '../../detect/watcher.js';
 import type { LogSink } from '../../log/types.js';
 import { parseClaudeArgs } from '../../recovery/resume-args.js';
 import type { ChildControl } from '../../recovery/types.js';
@@ -15,9 +19,10 @@ import { outputFormatOf, rerunArgs } from '../args.js';
 import { HeadlessChild, type ChildExit } from '../headless/child.js';
 import { HeadlessDetection } from '../headless/detection.js';
 import { InputRecorder } from '../headless/input.js';
-import { decide } from '../headless/policy.js';
-import { logPassed, logRerun, outcomeLine, recoverHeadless } from '../headless/recover.js';
+import { decide, type HeadlessAction } from '../headless/policy.js';
+import { logPassed, logRerun, logWaited, outcomeLine, recoverHeadless, waitLine } from '../headless/recover.js';
 import { onSignals, signalStatus } from '../headless/signals.js';
+import { sleepUntil } from '../headless/sleep.js';
 import { createOutputFilter, type OutputFilter } from './output.js';
 
 /** What both headless modes are given by `run`. */
@@ -40,8 +45,8 @@ interface Run {
   filter: OutputFilter;
   /** Resolves once claude has exited and its output went through the filter. */
   exited: Promise<ChildExit>;
-  /** The detection started by the gate's rendering in this run's output, if any. */
-  gate(): Promise<GateOccurrence | null> | null;
+  /** The detection started by the first block's rendering in this run's output, if any. */
+  block(): Promise<BlockOccurrence | null> | null;
 }
 
 /** Runs a `-p` command with recovery; resolves with the exit status to end with. */
@@ -79,15 +84,22 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
     current?.kill(signal);
   });
 
+  /**
+   * Which blocks a run holds back: the gate where a recovery may replace its output (not in a
+   * re-run), a usage limit where the run may wait for it (usageLimit.wait); nothing in the
+   * detect-only mode. Every block's line is reported either way.
+   */
+  const holds = (kind: BlockKind, isRerun: boolean): boolean =>
+    detection !== null && !config.detectOnly && (kind === 'credits-1m' ? !isRerun : kind === 'usage-limit' ? config.usageLimit.wait : false);
+
   const start = (argv: string[], isRerun: boolean): Run => {
-    let gate: Promise<GateOccurrence | null> | null = null;
+    let block: Promise<BlockOccurrence | null> | null = null;
     const filter = createOutputFilter(format, {
       write,
       patterns,
-      // A re-run's output and the detect-only mode go through whatever happens.
-      holdGates: detection !== null && !isRerun && !config.detectOnly,
-      onGate: (variant) => {
-        gate ??= detection?.confirm(variant) ?? null;
+      holds: (kind) => holds(kind, isRerun),
+      onBlock: (line) => {
+        block ??= detection?.confirm(line) ?? null;
       },
     });
     const child = new HeadlessChild({ claudePath, args: argv, cwd, env, stdin: input ? 'pipe' : 'inherit', onStdout: (chunk) => filter.push(chunk) });
@@ -97,38 +109,94 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
       filter.end();
       return exit;
     });
-    return { child, filter, exited, gate: () => gate };
+    return { child, filter, exited, block: () => block };
   };
 
-  /** A gate in output that is not held: logged with the reason the policy gives, nothing more. */
+  /** How long this invocation has waited for usage limits so far. */
+  let waitedMs = 0;
+  const decideOn = (occurrence: BlockOccurrence, isRerun: boolean): HeadlessAction =>
+    decide({
+      kind: occurrence.kind,
+      ...(occurrence.kind === 'credits-1m' ? { case: occurrence.case } : {}),
+      ...(occurrence.kind === 'usage-limit'
+        ? { resetsAt: occurrence.resetsAt, waitedMs, now: Date.now(), wait: { enabled: config.usageLimit.wait, marginMs: config.usageLimit.marginSeconds * 1000, maxMs: config.usageLimit.maxWaitMinutes * 60_000 } }
+        : {}),
+      ...(occurrence.kind === 'image-refused' ? { healed: occurrence.healed } : {}),
+      detectOnly: config.detectOnly,
+      isRerun,
+    });
+
+  /** A block in output that is not held: logged with the reason the policy gives, nothing more. */
   const settleUnheld = async (run: Run, isRerun: boolean): Promise<void> => {
-    const occurrence = await run.gate();
+    const occurrence = await run.block();
     if (!occurrence) return;
-    const action = decide({ kind: 'credits-1m', case: occurrence.case, detectOnly: config.detectOnly, isRerun });
-    if (action.action === 'pass' && action.reason !== null) logPassed(log, occurrence, action.reason);
+    const action = decideOn(occurrence, isRerun);
+    if (action.action === 'pass' && action.reason !== null) logPassed(log, occurrence, action.reason, action.until);
   };
 
   try {
-    const first = start(args, false);
-    const exit = await first.exited;
-    if (exit.error) throw exit.error;
-    if (!first.filter.hold.holding) {
-      await settleUnheld(first, false);
-      return exit.status;
-    }
-    const occurrence = (await first.gate()) ?? null;
-    const action = occurrence
-      ? decide({ kind: 'credits-1m', case: occurrence.case, detectOnly: config.detectOnly, isRerun: false })
-      : ({ action: 'pass', reason: null } as const);
-    if (occurrence === null || action.action === 'pass' || caught !== null) {
-      if (occurrence && action.action === 'pass' && action.reason !== null) {
-        logPassed(log, occurrence, action.reason);
-        say(outcomeLine('print', occurrence, { recovered: false, reason: action.reason }));
+    let run = start(args, false);
+    let isRerun = false;
+    /** The usage limit the current run waited for: its wait is logged once the re-run's outcome is known. */
+    let waitedFor: { occurrence: UsageLimitOccurrence; waitedMs: number } | null = null;
+    for (;;) {
+      const exit = await run.exited;
+      if (exit.error) throw exit.error;
+      const occurrence = run.filter.hold.holding ? ((await run.block()) ?? null) : null;
+      if (waitedFor !== null) {
+        // The run after a wait: answered, or refused again (its own occurrence follows).
+        const again = occurrence?.kind === 'usage-limit';
+        logWaited(log, waitedFor.occurrence, { waitedMs: waitedFor.waitedMs, until: again ? 'refused-again' : 'continued', by: 'claude-recover', detail: `the same command ran again; it exited with status ${exit.status}` });
+        waitedFor = null;
       }
-      first.filter.hold.release();
-      return caught ? signalStatus(caught) : exit.status;
+      if (!run.filter.hold.holding) {
+        await settleUnheld(run, isRerun);
+        return caught ? signalStatus(caught) : exit.status;
+      }
+      const action: HeadlessAction = occurrence ? decideOn(occurrence, isRerun) : { action: 'pass', reason: null };
+      if (occurrence === null || action.action === 'pass' || caught !== null) {
+        if (occurrence && action.action === 'pass' && action.reason !== null) {
+          logPassed(log, occurrence, action.reason, action.until);
+          if (occurrence.kind === 'credits-1m') say(outcomeLine('print', occurrence, { recovered: false, reason: action.reason }));
+        }
+        run.filter.hold.release();
+        return caught ? signalStatus(caught) : exit.status;
+      }
+      if (action.action === 'wait' && occurrence.kind === 'usage-limit') {
+        say(waitLine('print', occurrence, action.until));
+        const sleptFrom = Date.now();
+        await sleepUntil(action.until, abort.signal);
+        waitedMs += Date.now() - sleptFrom;
+        const waited = Date.now() - occurrence.at;
+        if (caught !== null) {
+          logWaited(log, occurrence, { waitedMs: waited, until: 'canceled', detail: `canceled by ${caught}` });
+          run.filter.hold.release();
+          return signalStatus(caught);
+        }
+        waitedFor = { occurrence, waitedMs: waited };
+        run.filter.hold.drop();
+        const argv = rerunArgs(args, occurrence.sessionId, null);
+        detection?.rebase(argv);
+        run = start(argv, true);
+        isRerun = true;
+        logRerun(log, occurrence.occurrence, 'rerun', argv, null);
+        continue;
+      }
+      if (occurrence.kind !== 'credits-1m') {
+        run.filter.hold.release();
+        return exit.status;
+      }
+      return await recoverGate(run, occurrence, exit);
     }
+  } finally {
+    stdout.off('error', onStdoutError);
+    stopSignals();
+    detection?.dispose();
+    input?.close();
+  }
 
+  /** Case A: compact, run the command once more with a standard-context model; its output and status are the caller's. */
+  async function recoverGate(first: Run, occurrence: GateOccurrence, exit: ChildExit): Promise<number> {
     let second: Run | null = null;
     let model: string | null = null;
     const control: ChildControl = {
@@ -162,10 +230,5 @@ export async function runPrint(options: HeadlessRunOptions): Promise<number> {
     first.filter.hold.release();
     say(outcomeLine('print', occurrence, { recovered: false, reason: result.reason ?? result.outcome }));
     return caught ? signalStatus(caught) : exit.status;
-  } finally {
-    stdout.off('error', onStdoutError);
-    stopSignals();
-    detection?.dispose();
-    input?.close();
   }
 }

@@ -9,7 +9,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { classifyJsonLine } from '../../detect/headless.js';
 import { compilePatterns } from '../../detect/patterns.js';
-import type { GateOccurrence } from '../../detect/watcher.js';
+import type { BlockKind } from '../../blocks/index.js';
+import type { BlockOccurrence, GateOccurrence, UsageLimitOccurrence } from '../../detect/watcher.js';
 import { describeError } from '../../errors.js';
 import { parseClaudeArgs } from '../../recovery/resume-args.js';
 import type { ChildControl, StopResult } from '../../recovery/types.js';
@@ -19,8 +20,10 @@ import { HeadlessChild } from '../headless/child.js';
 import { HeadlessDetection } from '../headless/detection.js';
 import { OutputHold } from '../headless/hold.js';
 import { LineSplitter, lineText } from '../headless/lines.js';
-import { decide } from '../headless/policy.js';
-import { logPassed, logRerun, outcomeLine, recoverHeadless } from '../headless/recover.js';
+import { decide, type HeadlessAction } from '../headless/policy.js';
+import { logPassed, logRerun, logWaited, outcomeLine, recoverHeadless, waitLine } from '../headless/recover.js';
+import { sleepUntil } from '../headless/sleep.js';
+import type { BlockLine } from '../print/output.js';
 import { onSignals, signalStatus } from '../headless/signals.js';
 import type { HeadlessRunOptions } from '../print/run.js';
 import { classifyCallerLine, classifyClaudeLine, resendable } from './protocol.js';
@@ -57,6 +60,10 @@ class StreamJsonProxy {
   private unanswered: Buffer[] = [];
   /** A recovery sent the blocked messages again and their result has not come yet. */
   private resent = false;
+  /** How long this session has waited for usage limits so far. */
+  private waitedMs = 0;
+  /** The usage limit whose messages were sent again after its reset, until their result (or a new refusal) comes. */
+  private waitedFor: { occurrence: UsageLimitOccurrence; waitedMs: number } | null = null;
 
   /** proxy: lines flow; held: a gate is being confirmed; recovering: the session is being recovered. */
   private state: 'proxy' | 'held' | 'recovering' = 'proxy';
@@ -180,7 +187,22 @@ class StreamJsonProxy {
       }
     }
     const verdict = this.detection ? classifyJsonLine(text, this.patterns) : ({ kind: 'other' } as const);
-    if (this.hold.line(line, verdict.kind) && verdict.kind === 'gate') this.onGate(verdict.variant);
+    if (verdict.kind !== 'block') {
+      this.hold.line(line, verdict.kind);
+      return;
+    }
+    const holding = this.hold.holding;
+    if (this.hold.line(line, this.holds(verdict.block) ? 'hold' : 'other')) this.onBlock(verdict);
+    else if (!holding) this.onPassingBlock(verdict);
+  }
+
+  /**
+   * Which blocks are held back: the gate (a recovery may replace its lines), a usage limit
+   * when the session may wait for it (usageLimit.wait, not detect-only). Others go through.
+   */
+  private holds(kind: BlockKind): boolean {
+    const { config } = this.options;
+    return kind === 'credits-1m' || (kind === 'usage-limit' && config.usageLimit.wait && !config.detectOnly);
   }
 
   /** Every line that reaches the caller; a result answers the oldest unanswered message. */
@@ -189,26 +211,67 @@ class StreamJsonProxy {
     if (classifyClaudeLine(lineText(data)).kind === 'result') {
       this.unanswered.shift();
       this.resent = false;
+      if (this.waitedFor !== null) {
+        // The messages sent again after a usage limit's reset were answered.
+        const { occurrence, waitedMs } = this.waitedFor;
+        this.waitedFor = null;
+        logWaited(this.options.log, occurrence, { waitedMs, until: 'continued', by: 'claude-recover', detail: 'the blocked message was sent again after the reset' });
+      }
     }
   }
 
-  private onGate(variant: string): void {
+  private onBlock(line: BlockLine): void {
     this.state = 'held';
     const blocked = this.hold;
-    void this.detection!.confirm(variant).then(
+    void this.detection!.confirm(line).then(
       (occurrence) => this.decideOn(occurrence, blocked),
       () => this.decideOn(null, blocked),
     );
   }
 
-  private async decideOn(occurrence: GateOccurrence | null, blocked: OutputHold): Promise<void> {
-    const { config, log } = this.options;
-    const action = occurrence ? decide({ kind: 'credits-1m', case: occurrence.case, detectOnly: config.detectOnly, isRerun: this.resent }) : null;
+  /** A block whose lines went through (a refused image, a usage limit without the opt-in): confirmed and logged as the policy says. */
+  private onPassingBlock(line: BlockLine): void {
+    void this.detection?.confirm(line).then((occurrence) => {
+      if (!occurrence) return;
+      const action = this.actionFor(occurrence);
+      if (action.action === 'pass' && action.reason !== null) logPassed(this.options.log, occurrence, action.reason, action.until);
+    }, () => undefined);
+  }
+
+  private actionFor(occurrence: BlockOccurrence): HeadlessAction {
+    const { config } = this.options;
+    return decide({
+      kind: occurrence.kind,
+      ...(occurrence.kind === 'credits-1m' ? { case: occurrence.case } : {}),
+      ...(occurrence.kind === 'usage-limit'
+        ? { resetsAt: occurrence.resetsAt, waitedMs: this.waitedMs, now: Date.now(), wait: { enabled: config.usageLimit.wait, marginMs: config.usageLimit.marginSeconds * 1000, maxMs: config.usageLimit.maxWaitMinutes * 60_000 } }
+        : {}),
+      ...(occurrence.kind === 'image-refused' ? { healed: occurrence.healed } : {}),
+      detectOnly: config.detectOnly,
+      isRerun: this.resent,
+    });
+  }
+
+  private async decideOn(occurrence: BlockOccurrence | null, blocked: OutputHold): Promise<void> {
+    const { log } = this.options;
+    if (this.waitedFor !== null && occurrence?.kind === 'usage-limit') {
+      // The messages sent again after a reset were refused again: that wait is over, this one starts.
+      const { occurrence: before, waitedMs } = this.waitedFor;
+      this.waitedFor = null;
+      logWaited(log, before, { waitedMs, until: 'refused-again', by: 'claude-recover', detail: 'the blocked message was sent again after the reset' });
+    }
+    const action = occurrence ? this.actionFor(occurrence) : null;
     if (occurrence === null || action === null || action.action === 'pass' || this.caught !== null) {
       if (occurrence && action?.action === 'pass' && action.reason !== null) {
-        logPassed(log, occurrence, action.reason);
-        this.say(outcomeLine('stream-json', occurrence, { recovered: false, reason: action.reason }));
+        logPassed(log, occurrence, action.reason, action.until);
+        if (occurrence.kind === 'credits-1m') this.say(outcomeLine('stream-json', occurrence, { recovered: false, reason: action.reason }));
       }
+      blocked.release();
+      this.resume();
+      return;
+    }
+    if (action.action === 'wait' && occurrence.kind === 'usage-limit') return this.waitOut(occurrence, action.until, blocked);
+    if (occurrence.kind !== 'credits-1m') {
       blocked.release();
       this.resume();
       return;
@@ -247,6 +310,44 @@ class StreamJsonProxy {
     await this.failOpen(occurrence, blocked, restarted);
   }
 
+  /**
+   * A usage limit with usageLimit.wait on: nothing goes to claude until the reset plus the
+   * margin (the caller's lines wait), then the unanswered messages go to it again, on the same
+   * session (a claude that exited meanwhile is started again on it first).
+   */
+  private async waitOut(occurrence: UsageLimitOccurrence, until: number, blocked: OutputHold): Promise<void> {
+    const { log } = this.options;
+    this.state = 'recovering';
+    this.say(waitLine('stream-json', occurrence, until));
+    const sleptFrom = Date.now();
+    await sleepUntil(until, this.abort.signal);
+    this.waitedMs += Date.now() - sleptFrom;
+    const waitedMs = Date.now() - occurrence.at;
+    if (this.caught !== null || this.unanswered.length === 0) {
+      logWaited(log, occurrence, { waitedMs, until: this.caught !== null ? 'canceled' : 'passed', detail: this.caught !== null ? `canceled by ${this.caught}` : 'no message of the caller to send again' });
+      blocked.release();
+      this.resume();
+      return;
+    }
+    if (!this.child.running && occurrence.sessionId !== null) {
+      try {
+        const argv = rerunArgs(this.options.args, occurrence.sessionId, null);
+        await this.restart(argv);
+        logRerun(log, occurrence.occurrence, 'restart', argv, null);
+      } catch (error) {
+        this.options.warn(`could not restart claude after the usage limit's reset (${describeError(error)})`);
+        logWaited(log, occurrence, { waitedMs, until: 'passed', detail: 'claude could not be started again' });
+        blocked.release();
+        this.resume();
+        return;
+      }
+    }
+    blocked.drop();
+    this.waitedFor = { occurrence, waitedMs };
+    this.resend(occurrence);
+    this.resume();
+  }
+
   /** Recovery did not happen: claude's own output goes through, and the session goes on as it would have. */
   private async failOpen(occurrence: GateOccurrence, blocked: OutputHold, restarted: boolean): Promise<void> {
     if (!this.child.running && !restarted && occurrence.sessionId !== null && this.caught === null && !this.callerEnded) {
@@ -261,8 +362,8 @@ class StreamJsonProxy {
     this.resume();
   }
 
-  /** The blocked messages, once more, to the restarted claude. */
-  private resend(occurrence: GateOccurrence): void {
+  /** The blocked messages, once more, to the (restarted) claude. */
+  private resend(occurrence: BlockOccurrence): void {
     const started = Date.now();
     for (const line of this.unanswered) this.child.stdin?.write(resendable(line));
     this.resent = this.unanswered.length > 0;

@@ -31,7 +31,7 @@ function writeFixture(): void {
 describe('claude-recover log', () => {
   it('says where the log is when nothing was logged', async () => {
     const result = await run('log');
-    expect(result).toEqual({ stdout: 'No gate occurrences logged (log: ~/.local/state/claude-recover/events.jsonl).\n', stderr: '', exitCode: 0 });
+    expect(result).toEqual({ stdout: 'No occurrences logged (log: ~/.local/state/claude-recover/events.jsonl).\n', stderr: '', exitCode: 0 });
   });
 
   it('prints the table, --limit keeping the most recent', async () => {
@@ -39,8 +39,8 @@ describe('claude-recover log', () => {
     const all = await run('log');
     expect(all.exitCode).toBe(0);
     // Header, five rows, the note naming the columns left out at 80 columns.
-    expect(all.stdout.split('\n')).toHaveLength(8);
-    expect(all.stdout).toMatch(/^WHEN {14}CASE/);
+    expect(all.stdout.split('\n')).toHaveLength(9);
+    expect(all.stdout).toMatch(/^WHEN {14}KIND  CASE/);
     const limited = await run('log', '--limit', '2');
     expect(limited.stdout.split('\n').slice(1, 3).map((l) => l.slice(0, 16))).toEqual(['2025-03-10 08:00', '2025-03-10 11:30']);
     expect(limited.stdout).toContain('(the last 2 of 5; --limit 0 shows all)\n');
@@ -98,11 +98,11 @@ describe('claude-recover log', () => {
       vi.stubEnv('COLUMNS', String(width));
       const text = (await run('log')).stdout;
       for (const line of text.trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(width);
-      expect(text.replace(/\n(?!\d{4}-)/g, ' ')).toMatch(new RegExp(`\\(TOKENS, CHANNEL,.* left out to fit ${width} columns; --wide shows them\\) $`));
+      expect(text.replace(/\n(?!\d{4}-)/g, ' ')).toMatch(new RegExp(`\\((?:KIND, )?TOKENS, CHANNEL,.* left out to fit ${width} columns; --wide shows them\\) $`));
     }
     vi.stubEnv('COLUMNS', '40');
     const wide = (await run('log', '--wide')).stdout.split('\n');
-    expect(wide[0]).toBe('WHEN              CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD');
+    expect(wide[0]).toBe('WHEN              KIND  CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD');
     expect(wide).toHaveLength(7);
   });
 
@@ -133,7 +133,7 @@ describe('claude-recover stats', () => {
     const result = await run('stats');
     expect(result.exitCode).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toContain('5 gate occurrences in the whole log\n');
+    expect(result.stdout).toContain('5 occurrences in the whole log: 5 gates\n');
     expect(result.stdout).toContain('Guard: 5 near-misses, 1 auto-compact, 3 blocks avoided (1 still within the\n  hour)\n');
     expect(result.stdout.endsWith('  2025-03-09  0\n  2025-03-10  2 ████████████████████████\n')).toBe(true);
   });

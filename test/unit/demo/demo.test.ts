@@ -18,6 +18,7 @@ function request(partial: Partial<MockRequest>): MockRequest {
     sessionId: 's',
     bodyBytes: 10,
     stream: true,
+    at: 0,
     maxTokens: 32_000,
     contextTokens: 1,
     status: 200,

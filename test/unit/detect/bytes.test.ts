@@ -6,15 +6,15 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ScreenDetector, type GateMatch } from '../../../src/detect/screen.js';
+import { ScreenDetector, type BlockMatch } from '../../../src/detect/screen.js';
 import { BUSY, PROMPT_BOX, render } from './render.js';
 import { WORDINGS } from './wordings.js';
 
 const SCREENS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/real/screens');
 const captures = fs.existsSync(SCREENS) ? fs.readdirSync(SCREENS).filter((name) => name.endsWith('.bin')).sort() : [];
 
-type Answer = Pick<GateMatch, 'variant' | 'repaint'>;
-const answers = (matches: GateMatch[]): Answer[] => matches.map(({ variant, repaint }) => ({ variant, repaint }));
+type Answer = Pick<BlockMatch, 'variant' | 'repaint'>;
+const answers = (matches: BlockMatch[]): Answer[] => matches.map(({ variant, repaint }) => ({ variant, repaint }));
 
 /** The chunks of `bytes` cut at `cuts` (sorted byte offsets). */
 function cut(bytes: Buffer, cuts: number[]): Buffer[] {
@@ -160,7 +160,7 @@ describe('ScreenDetector.pushBytes: across skipped chunks', () => {
   });
 });
 
-function viaBytesRaw(chunks: Buffer[]): GateMatch[] {
+function viaBytesRaw(chunks: Buffer[]): BlockMatch[] {
   const detector = new ScreenDetector();
   return chunks.flatMap((chunk) => detector.pushBytes(chunk));
 }

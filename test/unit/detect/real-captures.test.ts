@@ -5,8 +5,8 @@ import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ScreenDetector, type GateMatch } from '../../../src/detect/screen.js';
-import { GateWatcher, type GateOccurrence } from '../../../src/detect/watcher.js';
+import { ScreenDetector, type BlockMatch } from '../../../src/detect/screen.js';
+import { BlockWatcher, type GateOccurrence } from '../../../src/detect/watcher.js';
 import { parseRecord } from '../../../src/transcript/records.js';
 import { ManualClock, MemorySink, claudeHome, config } from './support.js';
 
@@ -25,9 +25,9 @@ type Way = 'raw' | 'text';
 const WAYS: Way[] = ['raw', 'text'];
 
 /** Feeds bytes split where asked, one of the two ways. */
-function feedBytes(detector: ScreenDetector, bytes: Buffer, splits: number[] = [], way: Way = 'raw'): GateMatch[] {
+function feedBytes(detector: ScreenDetector, bytes: Buffer, splits: number[] = [], way: Way = 'raw'): BlockMatch[] {
   const decoder = new StringDecoder('utf8');
-  const matches: GateMatch[] = [];
+  const matches: BlockMatch[] = [];
   let from = 0;
   for (const at of [...splits, bytes.length]) {
     const chunk = bytes.subarray(from, at);
@@ -99,9 +99,9 @@ function watch(name: string, launchBeforeMs = 10_000): { occurrences: GateOccurr
   fs.writeFileSync(path.join(home.projectDir, `${sessionId}.jsonl`), lines.join('\n'));
   const clock = new ManualClock(gateAt + 100);
   const log = new MemorySink();
-  const watcher = new GateWatcher({ cwd: home.cwd, env: home.env, config: config(), launchedAt: gateAt - launchBeforeMs, args: [], childPid: () => undefined, log, clock });
+  const watcher = new BlockWatcher({ cwd: home.cwd, env: home.env, config: config(), launchedAt: gateAt - launchBeforeMs, args: [], childPid: () => undefined, log, clock });
   const occurrences: GateOccurrence[] = [];
-  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence));
+  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence as GateOccurrence));
   watcher.onOutput(screen(`${name}.bin`));
   clock.advance(10_000);
   return { occurrences, log };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TURN_MARKERS } from '../../../src/detect/patterns.js';
-import { containsMarker, ScreenDetector, type GateMatch } from '../../../src/detect/screen.js';
+import { containsMarker, ScreenDetector, type BlockMatch } from '../../../src/detect/screen.js';
 import { BUSY, PROMPT_BOX, render, type Rendering } from './render.js';
 import { WORDINGS } from './wordings.js';
 
@@ -9,7 +9,7 @@ const RENDERINGS: Array<{ rendering: Rendering; glyph: string }> = [
   { rendering: 'classic', glyph: '⎿' },
 ];
 
-function feed(detector: ScreenDetector, ...chunks: string[]): GateMatch[] {
+function feed(detector: ScreenDetector, ...chunks: string[]): BlockMatch[] {
   return chunks.flatMap((chunk) => detector.push(chunk));
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GateWatcher, type GateOccurrence } from '../../../src/detect/watcher.js';
+import { BlockWatcher, type GateOccurrence } from '../../../src/detect/watcher.js';
 import type { DetectedEntry, WarningEntry } from '../../../src/log/types.js';
 import { BUSY, PROMPT_BOX, render } from './render.js';
 import { ManualClock, MemorySink, SESSION, claudeHome, config, gateLine, replyLine, toolResultLine, userLine } from './support.js';
@@ -10,7 +10,7 @@ const LAUNCH = Date.parse('2026-11-24T02:05:00.000Z');
 const ERROR_SCREEN = render('API Error: Usage credits required for 1M context · run /model to switch to standard context', 80, 'alt-screen');
 
 interface Setup {
-  watcher: GateWatcher;
+  watcher: BlockWatcher;
   clock: ManualClock;
   log: MemorySink;
   occurrences: GateOccurrence[];
@@ -32,7 +32,7 @@ function setup(options: { args?: string[]; pid?: number; lines?: string[]; proje
   if (options.lines) fs.writeFileSync(transcript, options.lines.map((line) => `${line}\n`).join(''));
   const clock = new ManualClock(LAUNCH);
   const log = new MemorySink();
-  const watcher = new GateWatcher({
+  const watcher = new BlockWatcher({
     cwd: home.cwd,
     env: home.env,
     config: config(),
@@ -45,7 +45,7 @@ function setup(options: { args?: string[]; pid?: number; lines?: string[]; proje
     ...(options.mode ? { mode: options.mode, print: true } : {}),
   });
   const occurrences: GateOccurrence[] = [];
-  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence));
+  watcher.on('occurrence', (occurrence) => occurrences.push(occurrence as GateOccurrence));
   const append = (...lines: string[]): void => fs.appendFileSync(transcript, lines.map((line) => `${line}\n`).join(''));
   return { watcher, clock, log, occurrences, transcript, append, home };
 }
@@ -53,7 +53,7 @@ function setup(options: { args?: string[]; pid?: number; lines?: string[]; proje
 /** A session of two replies before launch (a resumed one), as the real captures have. */
 const before = (): string[] => [userLine('hello one', LAUNCH - 60_000), replyLine(150_000, LAUNCH - 59_000), userLine('hello two', LAUNCH - 30_000), replyLine(190_000, LAUNCH - 29_000)];
 
-describe('GateWatcher: the transcript confirms the screen', () => {
+describe('BlockWatcher: the transcript confirms the screen', () => {
   it('confirms with the error record already written: one occurrence, case A, logged as detected first', () => {
     const s = setup({ lines: before() });
     s.clock.advance(5_000);
@@ -152,7 +152,7 @@ describe('GateWatcher: the transcript confirms the screen', () => {
   });
 });
 
-describe('GateWatcher: one occurrence per record, redraws never repeat one', () => {
+describe('BlockWatcher: one occurrence per record, redraws never repeat one', () => {
   it('redraws of the same error (no request between) give nothing more', () => {
     const s = setup({ lines: before() });
     s.clock.advance(5_000);
@@ -216,7 +216,7 @@ describe('GateWatcher: one occurrence per record, redraws never repeat one', () 
   });
 });
 
-describe('GateWatcher: the words as content are case C, never A or B', () => {
+describe('BlockWatcher: the words as content are case C, never A or B', () => {
   const bulletPaste = `${BUSY}\r\n❯ ${ERROR_SCREEN}`;
 
   it('the error pasted as a prompt (bullet included) is C', () => {
@@ -267,7 +267,7 @@ describe('GateWatcher: the words as content are case C, never A or B', () => {
   });
 });
 
-describe('GateWatcher: when the transcript cannot confirm', () => {
+describe('BlockWatcher: when the transcript cannot confirm', () => {
   it('no project directory: the screen alone, after the timeout, with a warning logged first', () => {
     const s = setup({ projectDir: false });
     s.clock.advance(5_000);
@@ -308,7 +308,7 @@ describe('GateWatcher: when the transcript cannot confirm', () => {
   });
 });
 
-describe('GateWatcher: which session', () => {
+describe('BlockWatcher: which session', () => {
   const OTHER = '11111111-2222-4333-8444-555555555555';
 
   it('follows a /resume switch to a transcript written since launch', () => {
@@ -348,7 +348,7 @@ describe('GateWatcher: which session', () => {
   });
 });
 
-describe('GateWatcher: never disturbs the passthrough', () => {
+describe('BlockWatcher: never disturbs the passthrough', () => {
   it('a listener that throws is logged, not thrown', () => {
     const s = setup({ lines: before() });
     s.watcher.on('occurrence', () => {
@@ -374,12 +374,12 @@ describe('GateWatcher: never disturbs the passthrough', () => {
     const home = claudeHome();
     homes.push(home);
     const log = new MemorySink();
-    new GateWatcher({ cwd: home.cwd, env: home.env, config: config({ extraPatterns: ['(('] }), launchedAt: LAUNCH, args: [], childPid: () => undefined, log, clock: new ManualClock(LAUNCH) });
+    new BlockWatcher({ cwd: home.cwd, env: home.env, config: config({ extraPatterns: ['(('] }), launchedAt: LAUNCH, args: [], childPid: () => undefined, log, clock: new ManualClock(LAUNCH) });
     expect(log.entries).toEqual([expect.objectContaining({ type: 'warning', message: expect.stringContaining('((') })]);
   });
 });
 
-describe('GateWatcher: headless renderings (a -p result, a stream-json error event)', () => {
+describe('BlockWatcher: headless renderings (a -p result, a stream-json error event)', () => {
   it('confirms a rendering the mode reports with the transcript, logged with the mode and the output channel', () => {
     const s = setup({ lines: before(), mode: 'stream-json' });
     s.clock.advance(5_000);

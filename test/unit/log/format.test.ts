@@ -66,27 +66,27 @@ describe('formatLogTable', () => {
     expect(table.dropped).toEqual([]);
     expect(table.text).toBe(
       [
-        'WHEN              CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD',
-        '2025-03-07 09:15  A     212k    screen+transcript  terminal     recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
-        '2025-03-07 16:40  A     212k    output+transcript  print        recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
-        '2025-03-08 10:00  B     95k     screen+transcript  terminal     gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
-        '2025-03-10 08:00  A     1.05M   output+transcript  stream-json  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
-        '2025-03-10 11:30  C     -       screen             terminal     unresolved  -       -                                  -         ~/proj',
+        'WHEN              KIND  CASE  TOKENS  CHANNEL            MODE         OUTCOME     TOOK    DETAIL                             SESSION   CWD',
+        '2025-03-07 09:15  gate  A     212k    screen+transcript  terminal     recovered   38s     compact:claude-haiku-4-5-20251001  aaaa1111  ~/proj',
+        '2025-03-07 16:40  gate  A     212k    output+transcript  print        recovered   1m 13s  compact:opus                       bbbb1111  /srv/other',
+        '2025-03-08 10:00  gate  B     95k     screen+transcript  terminal     gave up     1.2s    case B: compaction cannot help     cccc1111  ~/proj',
+        '2025-03-10 08:00  gate  A     1.05M   output+transcript  stream-json  recovered   41s     compact:claude-haiku-4-5-20251001  dddd1111  ~/proj',
+        '2025-03-10 11:30  gate  C     -       screen             terminal     unresolved  -       -                                  -         ~/proj',
       ].join('\n'),
     );
   });
 
   it('fits 80 columns: the least important columns go first, the detail is shortened at its end', () => {
     const table = formatLogTable(occurrences, { utc: true, home: '/home/u', width: 80 });
-    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'SESSION']);
+    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'SESSION', 'CWD']);
     expect(table.text).toBe(
       [
-        'WHEN              CASE  OUTCOME     TOOK    DETAIL                    CWD',
-        '2025-03-07 09:15  A     recovered   38s     compact:claude-haiku-4-…  ~/proj',
-        '2025-03-07 16:40  A     recovered   1m 13s  compact:opus              /srv/other',
-        '2025-03-08 10:00  B     gave up     1.2s    case B: compaction cann…  ~/proj',
-        '2025-03-10 08:00  A     recovered   41s     compact:claude-haiku-4-…  ~/proj',
-        '2025-03-10 11:30  C     unresolved  -       -                         ~/proj',
+        'WHEN              KIND  CASE  OUTCOME     TOOK    DETAIL',
+        '2025-03-07 09:15  gate  A     recovered   38s     compact:claude-haiku-4-5-2025…',
+        '2025-03-07 16:40  gate  A     recovered   1m 13s  compact:opus',
+        '2025-03-08 10:00  gate  B     gave up     1.2s    case B: compaction cannot help',
+        '2025-03-10 08:00  gate  A     recovered   41s     compact:claude-haiku-4-5-2025…',
+        '2025-03-10 11:30  gate  C     unresolved  -       -',
       ].join('\n'),
     );
     for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
@@ -94,7 +94,7 @@ describe('formatLogTable', () => {
 
   it('fits 40 columns with when, case and outcome', () => {
     const table = formatLogTable(occurrences, { utc: true, home: '/home/u', width: 40 });
-    expect(table.dropped).toEqual(['TOKENS', 'CHANNEL', 'MODE', 'TOOK', 'DETAIL', 'SESSION', 'CWD']);
+    expect(table.dropped).toEqual(['KIND', 'TOKENS', 'CHANNEL', 'MODE', 'TOOK', 'DETAIL', 'SESSION', 'CWD']);
     expect(table.text.split('\n').slice(0, 2)).toEqual(['WHEN              CASE  OUTCOME', '2025-03-07 09:15  A     recovered']);
     for (const line of table.text.split('\n')) expect(line.length).toBeLessThanOrEqual(40);
   });
@@ -211,7 +211,7 @@ describe('formatStats', () => {
   it('prints the fixture report', () => {
     expect(formatStats(computeStats(FIXTURE, { now: FIXTURE_NOW, utc: true }), { utc: true })).toBe(
       [
-        '5 gate occurrences in the whole log',
+        '5 occurrences in the whole log: 5 gates',
         '',
         '        RECOVERED  GAVE UP  UNRESOLVED  TOTAL',
         'case A          3        0           0      3',
@@ -241,7 +241,7 @@ describe('formatStats', () => {
 
   it('says so when nothing was logged', () => {
     const stats = computeStats([], { now: FIXTURE_NOW, since: new Date('2025-03-03T12:00:00Z'), utc: true });
-    expect(formatStats(stats, { utc: true })).toBe(['No gate occurrences since 2025-03-03 12:00.', 'Guard: 0 near-misses, 0 auto-compacts, 0 blocks avoided'].join('\n'));
+    expect(formatStats(stats, { utc: true })).toBe(['No occurrences since 2025-03-03 12:00.', 'Guard: 0 near-misses, 0 auto-compacts, 0 blocks avoided'].join('\n'));
   });
 });
 
@@ -249,5 +249,46 @@ describe('units', () => {
   it('formats durations and token counts', () => {
     expect([850, 4_240, 38_400, 65_000, 3_725_000].map(formatDuration)).toEqual(['850ms', '4.2s', '38s', '1m 5s', '1h 2m']);
     expect([null, 999, 212_345, 1_050_000].map(formatTokens)).toEqual(['-', '999', '212k', '1.05M']);
+  });
+});
+
+describe('the other kinds of block in log and stats', () => {
+  const base = { cwd: '/home/u/proj', claudeVersion: '2.1.332', channel: 'screen+transcript' as const, mode: 'terminal' as const };
+  const entries: LogEntry[] = [
+    { ...base, ts: '2025-03-11T09:00:00.000Z', type: 'detected', occurrence: 'u1', kind: 'usage-limit', variant: 'five-hour', reason: '5-hour limit', sessionId: 'eeee1111', resetsAt: '2025-03-11T11:00:00.000Z', resetSource: 'record', limit: '5-hour limit' },
+    { ts: '2025-03-11T11:01:40.000Z', type: 'waited', occurrence: 'u1', sessionId: 'eeee1111', waitedMs: 7_300_000, until: 'continued', by: 'claude' },
+    {
+      ...base,
+      ts: '2025-03-11T12:00:00.000Z',
+      type: 'detected',
+      occurrence: 'i1',
+      kind: 'image-refused',
+      variant: 'removed',
+      reason: 'healed',
+      sessionId: 'ffff1111',
+      image: { healed: true, again: false, refusal: 'x', images: [{ uuid: 'r1', index: 0, mediaType: 'image/png', base64Chars: 2150, width: 1950, height: 13 }] },
+    },
+    { ts: '2025-03-11T12:00:01.000Z', type: 'stood-aside', occurrence: 'i1', sessionId: 'ffff1111', reason: 'the CLI left the image out' },
+  ];
+  const now = new Date('2025-03-12T00:00:00Z');
+
+  it('names the kind, the wait and the image', () => {
+    const table = formatLogTable(joinOccurrences(entries), { utc: true, home: '/home/u', wide: true });
+    const rows = table.text.split('\n');
+    expect(rows[0]).toMatch(/^WHEN {14}KIND {9}CASE {2}TOKENS {2}CHANNEL {12}MODE {6}OUTCOME {6}TOOK {3}DETAIL/);
+    expect(rows[1]).toMatch(/^2025-03-11 09:00 {2}usage limit {2}- {5}- {7}screen\+transcript {2}terminal {2}waited {7}2h 1m {2}5-hour limit, resets 2025-03-11 11:00; continued \(claude\) +eeee1111/);
+    expect(rows[2]).toMatch(/^2025-03-11 12:00 {2}image {8}- {5}- {7}screen\+transcript {2}terminal {2}stood aside {2}- {6}healed by claude: image\/png 1950×13, 2\.1 KiB of base64 +ffff1111/);
+  });
+
+  it('counts them by kind, with how the waits ended and what became of the images', () => {
+    const stats = computeStats(entries, { now, utc: true });
+    expect(stats.byKind).toEqual({ 'credits-1m': 0, 'usage-limit': 1, 'image-refused': 1 });
+    expect(stats.usageLimits).toEqual({ continued: 1, ended: 0, passed: 0, medianWaitMs: 7_300_000, longestWaitMs: 7_300_000 });
+    expect(stats.images).toEqual({ healedByClaude: 1, removed: 0, left: 0 });
+    const text = formatStats(stats, { utc: true, width: 120 });
+    expect(text).toContain('2 occurrences in the whole log: 1 usage limit, 1 image');
+    expect(text).toContain('Usage limits: 1 (1 continued, 0 ended while waiting, 0 passed through; waited median 2h 1m, longest 2h 1m)');
+    expect(text).toContain('Refused images: 1 (1 healed by claude, 0 removed by claude-recover, 0 left as they were)');
+    expect(text).not.toContain('case A');
   });
 });

@@ -11,7 +11,12 @@ const capture = (name: string): Buffer => readFileSync(new URL(name, DIR));
 function filter(format: OutputFormat, holdGates = true) {
   const written: Buffer[] = [];
   const gates: string[] = [];
-  const f = createOutputFilter(format, { write: (data) => written.push(Buffer.from(data)), patterns, onGate: (v) => gates.push(v), holdGates });
+  const f = createOutputFilter(format, {
+    write: (data) => written.push(Buffer.from(data)),
+    patterns,
+    onBlock: (line) => gates.push(line.variant),
+    holds: (kind) => holdGates && kind === 'credits-1m',
+  });
   return { f, gates, out: () => Buffer.concat(written).toString('utf8') };
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pruneImages, pruneRecord } from '../../../src/recovery/prune-images.js';
 import { checkIntegrity } from '../../../src/recovery/transcript-scan.js';
-import { parseRecord } from '../../../src/transcript/records.js';
+import { imageBlocks, parseRecord, type TranscriptRecord } from '../../../src/transcript/records.js';
 import { installRealTranscript, makeHome, syntheticTranscript, writeTranscript, type RecoveryHome } from '../../support/recovery-home.js';
 
 let home: RecoveryHome;
@@ -110,6 +110,32 @@ describe('pruneImages', () => {
     chmodSync(file, 0o644);
     expect((await pruneImages(file)).written).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('pruneImages: only the images named', () => {
+  it('replaces the named image blocks (record uuid, which image of it) and leaves every other image as it was', async () => {
+    const file = home.transcript('s1');
+    writeTranscript(file, syntheticTranscript({ turns: 12, imageEvery: 3, imageChars: 50_000 }));
+    const withImages = (text: string): TranscriptRecord[] => text.split('\n').map(parseRecord).filter((record): record is TranscriptRecord => record !== null && imageBlocks(record).length > 0);
+    const imageLines = withImages(readFileSync(file, 'utf8'));
+    const target = imageLines[2];
+    const before = chain(file);
+    const report = await pruneImages(file, { only: [{ uuid: target?.uuid as string, index: 0 }] });
+    expect(report).toMatchObject({ images: 1, bytesRemoved: 50_000, written: true });
+    expect(report.records).toEqual([expect.objectContaining({ uuid: target?.uuid, images: 1 })]);
+    const still = withImages(readFileSync(file, 'utf8')).map((record) => record.uuid);
+    expect(still).toEqual(imageLines.filter((record) => record !== target).map((record) => record?.uuid));
+    expect(chain(file)).toEqual(before);
+  });
+
+  it('an index that names no image, or a uuid not in the file, changes nothing', async () => {
+    const file = home.transcript('s1');
+    writeTranscript(file, syntheticTranscript({ turns: 6, imageEvery: 3, imageChars: 1_000 }));
+    const text = readFileSync(file, 'utf8');
+    const target = text.split('\n').map(parseRecord).find((record) => record !== null && imageBlocks(record).length > 0);
+    expect(await pruneImages(file, { only: [{ uuid: target?.uuid as string, index: 5 }, { uuid: 'nope', index: 0 }] })).toMatchObject({ images: 0, written: false });
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import picocolors from 'picocolors';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Notice, Progress } from '../../../src/recovery/types.js';
-import { formatElapsed, loadWidth, pinnedRows, renderProgress, shortModel, StatusWriter } from '../../../src/terminal/status.js';
+import { formatCountdown, formatElapsed, loadWidth, pinnedRows, renderProgress, shortModel, StatusWriter, waitTitle } from '../../../src/terminal/status.js';
 import { InputParser } from '../../../src/terminal/typed-input.js';
 import { displayWidth } from '../../../src/ui/width.js';
 import { Screen, STATUS_ROW } from '../../support/screen.js';
@@ -271,5 +271,39 @@ describe('the title', () => {
     writer.keystroke(input.push('\r'));
     const titles = [...written.join('').matchAll(/\u001b\]0;([^\u0007]*)\u0007/g)].map((m) => m[1]);
     expect(titles).toEqual(['claude · 172K/200K ctx', 'claude-recover: recovered', 'claude · 172K/200K ctx']);
+  });
+});
+
+describe('a usage limit\'s wait in the title', () => {
+  it('counts down to the reset, says once it has reset (a bell where asked), gives the guard its title back', () => {
+    const written: string[] = [];
+    let now = Date.UTC(2026, 11, 1, 7, 0, 0);
+    const writer = new StatusWriter({ write: (d) => void written.push(d), size: () => ({ cols: 80, rows: 24 }), colours: picocolors.createColors(false), reserve: () => {}, frameMs: 0, now: () => now });
+    const titles = (): string[] => [...written.join('').matchAll(/\u001b\]0;([^\u0007]*)\u0007/g)].map((m) => m[1] as string);
+    const bells = (): number => written.join('').replace(/\u001b\][^\u0007]*\u0007/g, '').split('\u0007').length - 1;
+    writer.setTitle('guard', 'claude · 172K/200K ctx');
+    const wait = { about: 'session limit', until: now + 65_000, continuesByItself: false };
+    writer.waiting(wait, () => true);
+    now += 60_000;
+    writer.waiting(wait, () => true);
+    now += 6_000;
+    writer.waiting(wait, () => true);
+    writer.waiting(wait, () => true);
+    expect(bells()).toBe(1);
+    writer.waiting(null);
+    expect(titles()).toEqual([
+      'claude · 172K/200K ctx',
+      'claude · session limit · resets in 1:05',
+      'claude · session limit · resets in 0:05',
+      'claude · session limit has reset · send your message again',
+      'claude · 172K/200K ctx',
+    ]);
+  });
+
+  it('a CLI that continues by itself: no bell, the title says it goes on', () => {
+    expect(waitTitle({ about: '5-hour limit', until: 0, continuesByItself: true }, -1)).toBe('claude · 5-hour limit has reset · claude continues by itself');
+    expect(waitTitle({ about: 'weekly limit', until: null, continuesByItself: false }, null)).toBe('claude · weekly limit reached · waiting for its reset');
+    expect(formatCountdown(3 * 86_400_000 + 5 * 3_600_000)).toBe('3d 5h');
+    expect(formatCountdown(3_725_000)).toBe('1:02:05');
   });
 });
