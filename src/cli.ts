@@ -14,7 +14,7 @@ export async function main(argv: string[]): Promise<void> {
       // claude's arguments go through untouched, options included: commander never sees them.
       const claudeArgs = argv.slice(1);
       if (claudeArgs[0] === '--') claudeArgs.shift();
-      const { runCommand } = await import('./commands/run.js');
+      const { runCommand } = await import('./launcher/run.js');
       process.exitCode = await runCommand(claudeArgs);
       return;
     }

@@ -2,12 +2,8 @@
 // Replaces the base64 images of a session's transcript with short placeholders, after a
 // backup; with --dry-run, only says what it would remove.
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
 import { stateDir, tilde } from '../paths.js';
-import { checkpoint } from '../recovery/checkpoint.js';
-import { pruneImages, type PrunedRecord, type PruneReport } from '../recovery/prune-images.js';
-import { locateSession } from '../recovery/target.js';
-import { liveSessionPid } from '../transcript/locate.js';
+import type { PrunedRecord, PruneReport } from '../recovery/prune-images.js';
 import { UserError } from '../errors.js';
 import type { Column } from '../ui/table.js';
 
@@ -73,7 +69,15 @@ export async function pruneImagesCommand(options: PruneCommandOptions = {}): Pro
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const out = options.out ?? ((text: string) => void process.stdout.write(`${text}\n`));
-  const ui = await presentation();
+  // Loaded when the command runs: the program loads every command's module for any command.
+  const [ui, { loadConfig }, { checkpoint }, { pruneImages }, { locateSession }, { liveSessionPid }] = await Promise.all([
+    presentation(),
+    import('../config/load.js'),
+    import('../recovery/checkpoint.js'),
+    import('../recovery/prune-images.js'),
+    import('../recovery/target.js'),
+    import('../transcript/locate.js'),
+  ]);
   const format = { columns: ui.terminalColumns(process.stdout, env), wide: options.wide, env };
   const { sessionId, file } = await locateSession(options.session, cwd, env);
   if (options.dryRun) {

@@ -1,7 +1,8 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { compareVersions, register } from '../../../src/commands/doctor.js';
+import { register } from '../../../src/commands/doctor.js';
+import { compareVersions } from '../../../src/doctor/checks.js';
 import { aliasBlock } from '../../../src/install/alias.js';
 import { runCommand, stdoutByTerminal, tempHome } from './harness.js';
 
