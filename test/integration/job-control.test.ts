@@ -18,7 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const PROMPT = 'PROMPT> ';
 const RUN = `${process.execPath} ${BIN} run --`;
 
-/** zsh is not in every set-up (CI installs only npm packages): its cases run where it is installed. */
+/** zsh is not in every set-up (.ci/run installs it from Debian when it can): its cases run where it is installed. */
 const zsh = spawnSync('zsh', ['-fc', 'true']).status === 0;
 const SHELLS = [
   { name: 'bash', args: ['--norc', '--noprofile', '-i'], stopped: /Stopped/, available: true },
