@@ -7,15 +7,12 @@
 // Writes test/fixtures/real/screens/<name>.bin (raw PTY bytes), transcripts/<name>.jsonl (the
 // session file, long strings cut), headless/<name>.out (stdout of -p runs) and blocks-notes.json
 // (what each run showed, its requests, exit statuses). See the fixture README's issue 17 section.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launch as launchCli, runHeadless } from './lib/capture.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const pty = require('@lydell/node-pty');
 const { startMockApi } = await import(path.join(root, 'dist/demo/mock-api.js'));
 const { createClaudeHome } = await import(path.join(root, 'dist/demo/claude-home.js'));
 const { ensureClaude } = await import(path.join(root, 'dist/demo/claude-cli.js'));
@@ -55,71 +52,7 @@ const CURSOR_MOVE = /\u001b\[[0-9;?]*[ABCDEFGHfd]/g;
 const ESCAPES = /\u001b\[[0-9;?<>=]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[()][0-9A-Za-z]|\u001b[=>78MDEc]/g;
 const screenText = (raw) => raw.replace(CURSOR_MOVE, ' ').replace(ESCAPES, '').replace(/\r/g, ' ').replace(/[ \t\u00a0]+/g, ' ');
 
-function launch(bin, args, { cols, cwd, env }) {
-  const chunks = [];
-  let exited = null;
-  const term = pty.spawn(bin, args, { name: 'xterm-256color', cols, rows: 30, cwd, env, encoding: null });
-  term.onData((data) => chunks.push(Buffer.isBuffer(data) ? data : Buffer.from(data)));
-  const exit = new Promise((resolve) => term.onExit((e) => { exited = e; resolve(e); }));
-  const raw = () => Buffer.concat(chunks);
-  const text = () => screenText(raw().toString('utf8'));
-  async function waitFor(pattern, { from = 0, timeoutMs = 30_000 } = {}) {
-    const start = Date.now();
-    for (;;) {
-      const hay = text().slice(from);
-      if (typeof pattern === 'string' ? hay.includes(pattern) : pattern.test(hay)) return;
-      if (exited) throw new Error(`exited before ${pattern}:\n${hay.slice(-1500)}`);
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}:\n${hay.slice(-1500)}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  async function settle(quietMs = 1200, timeoutMs = 15_000) {
-    const start = Date.now();
-    let last = chunks.length;
-    let since = Date.now();
-    while (Date.now() - start < timeoutMs) {
-      await new Promise((r) => setTimeout(r, 100));
-      if (chunks.length !== last) { last = chunks.length; since = Date.now(); }
-      else if (Date.now() - since >= quietMs) return;
-    }
-  }
-  /** The text, then Enter on its own once the text shows (again if the CLI dropped it). */
-  async function type(line, expect) {
-    const from = text().length;
-    term.write(line);
-    await waitFor(line.slice(-12), { from });
-    const before = text().length;
-    term.write('\r');
-    try {
-      await waitFor(expect, { from: before, timeoutMs: 4_000 });
-    } catch {
-      term.write('\r');
-      await waitFor(expect, { from: before, timeoutMs: 30_000 });
-    }
-  }
-  async function exitWith(command) {
-    const from = text().length;
-    term.write(command);
-    await waitFor(command, { from });
-    for (let i = 0; i < 3 && !exited; i++) {
-      term.write('\r');
-      await Promise.race([exit, new Promise((r) => setTimeout(r, 4_000))]);
-    }
-    return exited;
-  }
-  return { raw, text, waitFor, settle, type, exit, exitWith, write: (d) => term.write(d), kill: () => { try { term.kill(); } catch { /* gone */ } } };
-}
-
-function runHeadless(bin, args, { cwd, env }) {
-  return new Promise((resolve) => {
-    const child = spawn(bin, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const launch = (bin, args, options) => launchCli(bin, args, { ...options, screenText });
 
 /** Long strings cut (base64 images, prompts, tool lists): keys, types, nesting and order stay the CLI's. */
 function trimValue(value, max) {
