@@ -29,7 +29,8 @@ function fakePty(pid) {
       Object.assign(term, {
         pid,
         _fd: -1,
-        _socket: new EventEmitter(),
+        // What pty.ts uses of node-pty's socket: its events, and destroy() at the late-output bound.
+        _socket: Object.assign(new EventEmitter(), { destroyed: false, destroy() {} }),
         onData: (listener) => term.on('data', listener),
         onExit: (listener) => term.on('exit', listener),
         resize() {},
